@@ -51,6 +51,9 @@ void encode_query(std::string& out, std::string_view sql);
 void encode_terminate(std::string& out);
 // Client-side auth messages (used by tests and by the gateway's test clients).
 void encode_sasl_initial_response(std::string& out, std::string_view mechanism, std::string_view data);
+// The same message with length -1: the client chose the mechanism but has no initial data. (A
+// separate name, not an optional overload, so a string literal argument is never ambiguous.)
+void encode_sasl_initial_response_without_data(std::string& out, std::string_view mechanism);
 void encode_sasl_response(std::string& out, std::string_view data);
 void encode_password_message(std::string& out, std::string_view password);
 void encode_ssl_request(std::string& out);
@@ -66,13 +69,26 @@ Result<SaslInitialResponse> parse_sasl_initial_response(std::string_view body);
 Result<std::string> parse_password_message(std::string_view body);
 
 // ---- parsers of server messages ----
-Result<AuthCode> parse_auth_code(std::string_view body);  // 'R' body: first int32
+// 'R' body: first int32. Codes borealis does not know are errors; so is a body whose size does not
+// fit the code (ok/cleartext/gss/sspi: 4 bytes, md5: 8).
+Result<AuthCode> parse_auth_code(std::string_view body);
+// 'R' body with code sasl: the mechanism names (at least one), each NUL-terminated, then a NUL.
+Result<std::vector<std::string>> parse_auth_sasl_mechanisms(std::string_view body);
+// 'R' body with code gss_continue, sasl_continue or sasl_final: the bytes after the code.
+Result<std::string> parse_auth_data(std::string_view body);
+// NegotiateProtocolVersion ('v') body.
+struct NegotiateProtocolVersion {
+  std::int32_t minor = 0;
+  std::vector<std::string> unrecognised_options;
+};
+Result<NegotiateProtocolVersion> parse_negotiate_protocol_version(std::string_view body);
 struct ParameterStatus { std::string name, value; };
 Result<ParameterStatus> parse_parameter_status(std::string_view body);
 struct BackendKeyData { std::int32_t pid = 0; std::int32_t secret = 0; };
 Result<BackendKeyData> parse_backend_key_data(std::string_view body);
 Result<TxStatus> parse_ready_for_query(std::string_view body);
-// ErrorResponse / NoticeResponse body -> fields (unknown field codes are skipped).
+// ErrorResponse / NoticeResponse body -> fields (unknown field codes are skipped). `severity` is the
+// non-localised 'V' field when present, else 'S'; it is empty when the server sent neither.
 Result<ErrorFields> parse_error_fields(std::string_view body);
 
 }  // namespace borealis::pgwire

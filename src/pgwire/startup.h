@@ -2,6 +2,7 @@
 // GSSENCRequest, CancelRequest. Pure: it looks at bytes and says what they are.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -40,7 +41,8 @@ struct InitialDecode {
   enum class Status { need_more, ready, error } status = Status::need_more;
   std::size_t consumed = 0;  // bytes of `buf` that formed the packet (when ready)
   InitialPacket packet;       // valid when ready
-  Error error;                // valid when error (protocol_violation or too_large), client-safe text
+  Error error;                // valid when error (protocol_violation, too_large, or unsupported for a
+                              // protocol version other than 3.x), client-safe text
 };
 
 // Looks at the start of `buf`. Errors: length < 8 or > kMaxStartupPacket, unknown request code,
