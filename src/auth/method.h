@@ -9,6 +9,7 @@ namespace borealis::auth {
 
 // Facts about the role named in the startup packet, read from pg_authid of the target instance.
 struct RoleFacts {
+  std::string name;  // the role name from the startup packet, only for client-facing messages
   bool exists = false;
   bool can_login = false;
   bool superuser = false;
@@ -46,6 +47,22 @@ struct Selection {
   std::string log_reason;
 };
 
+// The rules, first match wins (method_cases.tsv is the executable table):
+//   1. replication connection                  -> refuse 0A000
+//   2. role does not exist                     -> mock_scram
+//   3. superuser                               -> mock_scram (no superuser is reachable; mock so the
+//                                                 name cannot be probed)
+//   4. member of rds_ad and rds_iam            -> refuse 28000, naming the conflict
+//   5. member of rds_iam                       -> iam_token (refuse 28000 if IAM is off or no TLS)
+//   6. member of rds_ad                        -> gss (refuse 28000 if Kerberos is off)
+//   7. no SCRAM-SHA-256 verifier in rolpassword -> mock_scram
+//   8. rolvaliduntil in the past               -> mock_scram (PostgreSQL also runs the exchange and
+//                                                 fails it with the ordinary password failure)
+//   9. otherwise                               -> scram
+// `can_login` (rolcanlogin) is deliberately NOT consulted here: like PostgreSQL, the gateway checks it
+// only AFTER authentication succeeded, so that whether a role may log in is never revealed to someone
+// who cannot authenticate as it. For mock_scram the gateway uses make_mock_verifier(); for rule 8 it
+// may instead run the exchange against the real verifier with mock=true, exactly like PostgreSQL.
 Selection select_method(const RoleFacts& role, const ConnectionFacts& conn);
 
 }  // namespace borealis::auth

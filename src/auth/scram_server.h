@@ -35,6 +35,11 @@ class ScramServer {
   ScramServer(ScramServer&&) noexcept;
   ScramServer& operator=(ScramServer&&) noexcept;
 
+  // FOR TESTS ONLY (RFC 7677 test vector): replaces the 18 random bytes' base64 that the server
+  // appends to the client nonce. Call before on_client_first; `nonce` must be printable SCRAM
+  // characters without ','. Production code never calls this: a predictable nonce enables replay.
+  void set_server_nonce_for_testing(std::string nonce);
+
   // Mechanisms to offer in AuthenticationSASL, preferred first.
   std::vector<std::string> mechanisms() const;
   State state() const;
