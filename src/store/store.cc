@@ -1,0 +1,330 @@
+// SQLite implementation of store::Store (see store.h). Every method is a handful of prepared
+// statements; multi-statement changes run in one transaction. Never logs verifiers or setting values.
+#include "store/store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <set>
+#include <utility>
+
+#include "common/fd.h"
+#include "common/random.h"
+#include "store/migrations.h"
+#include "store/sqlite.h"
+
+namespace borealis::store {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;  // another process (a CLI read) may briefly hold the lock
+constexpr int kFirstSocketPort = 6000;
+constexpr int kLastSocketPort = 65535;
+constexpr int kFirstAddressSubnet = 10;  // 127.0.10.1: stays clear of 127.0.0.x and 127.0.1.1 (Debian's hostname)
+
+std::string now_rfc3339() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Creates the file with 0600 before sqlite opens it, and narrows an existing one, so the store (it
+// holds verifiers and the mock-SCRAM secret) is never readable by others, not even for a moment.
+Status ensure_private_file(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (!fd) return make_error(Errc::io_error, "open " + path + ": " + std::strerror(errno));
+  if (::fchmod(fd.get(), 0600) != 0)
+    return make_error(Errc::io_error, "chmod " + path + ": " + std::strerror(errno));
+  return ok_status();
+}
+
+constexpr const char* kClusterColumns =
+    "id, engine, engine_version, master_username, master_verifier, port, resource_id, endpoint_host,"
+    " endpoint_address, status, iam_auth_enabled, created_at, deleted";
+
+ClusterRecord read_cluster(const sqlite::Statement& st) {
+  ClusterRecord c;
+  c.id = st.column_text(0);
+  c.engine = st.column_text(1);
+  c.engine_version = st.column_text(2);
+  c.master_username = st.column_text(3);
+  c.master_verifier = st.column_text(4);
+  c.port = static_cast<int>(st.column_int64(5));
+  c.resource_id = st.column_text(6);
+  c.endpoint_host = st.column_text(7);
+  c.endpoint_address = st.column_text(8);
+  c.status = st.column_text(9);
+  c.iam_auth_enabled = st.column_int64(10) != 0;
+  c.created_at = st.column_text(11);
+  c.deleted = st.column_int64(12) != 0;
+  return c;
+}
+
+constexpr const char* kInstanceColumns = "id, cluster_id, role, host, socket_port, status, created_at";
+
+InstanceRecord read_instance(const sqlite::Statement& st) {
+  InstanceRecord i;
+  i.id = st.column_text(0);
+  i.cluster_id = st.column_text(1);
+  i.role = st.column_text(2);
+  i.host = st.column_text(3);
+  i.socket_port = static_cast<int>(st.column_int64(4));
+  i.status = st.column_text(5);
+  i.created_at = st.column_text(6);
+  return i;
+}
+
+template <class T, class Reader>
+Result<std::vector<T>> collect(sqlite::Statement& st, Reader read) {
+  std::vector<T> out;
+  for (;;) {
+    auto row = st.step();
+    if (!row) return std::move(row).error();
+    if (!*row) return out;
+    out.push_back(read(st));
+  }
+}
+
+}  // namespace
+
+std::string generate_cluster_resource_id() {
+  return "cluster-" + random::from_alphabet(26, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+}
+
+struct Store::Impl {
+  sqlite::DbHandle db;
+  int version = 0;
+  int tx_depth = 0;
+  // Handed out by allocate_* but maybe not yet written; see store.h.
+  std::set<std::string> pending_addresses;
+  std::set<int> pending_ports;
+
+  sqlite3* raw() const { return db.get(); }
+
+  Result<sqlite::Statement> prepare(std::string_view sql) { return sqlite::Statement::prepare(raw(), sql); }
+
+  // Runs `body` in a transaction unless one is already open (then it joins the outer one).
+  Status in_transaction(const std::function<Status()>& body) {
+    if (tx_depth > 0) return body();
+    auto tx = sqlite::Transaction::begin(raw());
+    if (!tx) return std::move(tx).error();
+    ++tx_depth;
+    Status s = body();
+    --tx_depth;
+    if (!s) return s;  // ~Transaction rolls back
+    return tx->commit();
+  }
+
+  // UPDATE/DELETE that must touch exactly one row: zero rows is not_found.
+  Status expect_one_change(const std::string& what, const std::string& id) {
+    if (sqlite3_changes(raw()) == 0) return make_error(Errc::not_found, what + " " + id + " not found");
+    return ok_status();
+  }
+};
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+Result<Store> Store::open(const std::string& path) {
+  if (auto s = ensure_private_file(path); !s) return std::move(s).error();
+  auto db = sqlite::open_db(path);
+  if (!db) return std::move(db).error();
+  auto impl = std::make_unique<Impl>();
+  impl->db = std::move(db).value();
+  // WAL: readers never block the writer; synchronous=FULL: a committed change survives power loss
+  // (this is the source of truth; writes are rare and small).
+  const std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                              " PRAGMA busy_timeout=" + std::to_string(kBusyTimeoutMs) + ";";
+  if (auto s = sqlite::exec(impl->raw(), pragmas.c_str()); !s) return std::move(s).error();
+  auto version = apply_migrations(impl->raw());
+  if (!version) return std::move(version).error();
+  impl->version = *version;
+  return Store(std::move(impl));
+}
+
+int Store::schema_version() const { return impl_->version; }
+
+Status Store::transaction(const std::function<Status()>& body) { return impl_->in_transaction(body); }
+
+Result<ClusterRecord> Store::create_cluster(ClusterRecord c) {
+  if (c.id.empty()) return make_error(Errc::invalid_argument, "cluster id is empty");
+  if (c.endpoint_address.empty()) return make_error(Errc::invalid_argument, "cluster endpoint address is empty");
+  if (c.resource_id.empty()) c.resource_id = generate_cluster_resource_id();
+  if (c.created_at.empty()) c.created_at = now_rfc3339();
+  c.deleted = false;
+  Status s = impl_->in_transaction([&]() -> Status {
+    // A soft-deleted cluster with this id is history only; purge it so the id can be reused.
+    auto purge = impl_->prepare("DELETE FROM clusters WHERE id = ?1 AND deleted = 1");
+    if (!purge) return std::move(purge).error();
+    if (auto r = purge->bind(1, c.id).run(); !r) return r;
+    auto ins = impl_->prepare(std::string("INSERT INTO clusters (") + kClusterColumns +
+                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0)");
+    if (!ins) return std::move(ins).error();
+    ins->bind(1, c.id).bind(2, c.engine).bind(3, c.engine_version).bind(4, c.master_username)
+        .bind(5, c.master_verifier).bind(6, static_cast<std::int64_t>(c.port)).bind(7, c.resource_id)
+        .bind(8, c.endpoint_host).bind(9, c.endpoint_address).bind(10, c.status)
+        .bind(11, static_cast<std::int64_t>(c.iam_auth_enabled ? 1 : 0)).bind(12, c.created_at);
+    return ins->run();
+  });
+  if (!s) {
+    Error e = std::move(s).error();
+    if (e.code == Errc::already_exists)
+      e.message = "cluster " + c.id + " or its endpoint address/resource id already exists (" + e.message + ")";
+    return e;
+  }
+  impl_->pending_addresses.erase(c.endpoint_address);
+  return c;
+}
+
+Result<ClusterRecord> Store::get_cluster(const std::string& id) {
+  auto st = impl_->prepare(std::string("SELECT ") + kClusterColumns + " FROM clusters WHERE id = ?1 AND deleted = 0");
+  if (!st) return std::move(st).error();
+  st->bind(1, id);
+  auto row = st->step();
+  if (!row) return std::move(row).error();
+  if (!*row) return make_error(Errc::not_found, "cluster " + id + " not found");
+  return read_cluster(*st);
+}
+
+Result<std::vector<ClusterRecord>> Store::list_clusters() {
+  auto st = impl_->prepare(std::string("SELECT ") + kClusterColumns + " FROM clusters WHERE deleted = 0 ORDER BY id");
+  if (!st) return std::move(st).error();
+  return collect<ClusterRecord>(*st, read_cluster);
+}
+
+Status Store::update_cluster_status(const std::string& id, const std::string& status) {
+  auto st = impl_->prepare("UPDATE clusters SET status = ?2 WHERE id = ?1 AND deleted = 0");
+  if (!st) return std::move(st).error();
+  if (auto s = st->bind(1, id).bind(2, status).run(); !s) return s;
+  return impl_->expect_one_change("cluster", id);
+}
+
+Status Store::delete_cluster(const std::string& id) {
+  return impl_->in_transaction([&]() -> Status {
+    auto del_instances = impl_->prepare("DELETE FROM instances WHERE cluster_id = ?1");
+    if (!del_instances) return std::move(del_instances).error();
+    if (auto s = del_instances->bind(1, id).run(); !s) return s;
+    auto st = impl_->prepare("UPDATE clusters SET deleted = 1, status = 'deleted' WHERE id = ?1 AND deleted = 0");
+    if (!st) return std::move(st).error();
+    if (auto s = st->bind(1, id).run(); !s) return s;
+    return impl_->expect_one_change("cluster", id);
+  });
+}
+
+Result<InstanceRecord> Store::create_instance(InstanceRecord i) {
+  if (i.id.empty()) return make_error(Errc::invalid_argument, "instance id is empty");
+  if (i.role != "writer" && i.role != "reader")
+    return make_error(Errc::invalid_argument, "instance role must be writer or reader, not " + i.role);
+  if (i.socket_port <= 0 || i.socket_port > kLastSocketPort)
+    return make_error(Errc::invalid_argument, "instance socket port out of range");
+  if (i.host.empty()) i.host = "local";
+  if (i.created_at.empty()) i.created_at = now_rfc3339();
+  Status s = impl_->in_transaction([&]() -> Status {
+    // The FK only proves the row exists; a soft-deleted cluster must not gain instances.
+    if (auto c = get_cluster(i.cluster_id); !c) return std::move(c).error();
+    auto ins = impl_->prepare(std::string("INSERT INTO instances (") + kInstanceColumns +
+                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    if (!ins) return std::move(ins).error();
+    ins->bind(1, i.id).bind(2, i.cluster_id).bind(3, i.role).bind(4, i.host)
+        .bind(5, static_cast<std::int64_t>(i.socket_port)).bind(6, i.status).bind(7, i.created_at);
+    return ins->run();
+  });
+  if (!s) return std::move(s).error();
+  impl_->pending_ports.erase(i.socket_port);
+  return i;
+}
+
+Result<InstanceRecord> Store::get_instance(const std::string& id) {
+  auto st = impl_->prepare(std::string("SELECT ") + kInstanceColumns + " FROM instances WHERE id = ?1");
+  if (!st) return std::move(st).error();
+  st->bind(1, id);
+  auto row = st->step();
+  if (!row) return std::move(row).error();
+  if (!*row) return make_error(Errc::not_found, "instance " + id + " not found");
+  return read_instance(*st);
+}
+
+Result<std::vector<InstanceRecord>> Store::list_instances(const std::string& cluster_id) {
+  auto st = impl_->prepare(std::string("SELECT ") + kInstanceColumns +
+                           " FROM instances WHERE cluster_id = ?1 ORDER BY created_at, id");
+  if (!st) return std::move(st).error();
+  st->bind(1, cluster_id);
+  return collect<InstanceRecord>(*st, read_instance);
+}
+
+Result<std::vector<InstanceRecord>> Store::list_all_instances() {
+  auto st = impl_->prepare(std::string("SELECT ") + kInstanceColumns + " FROM instances ORDER BY cluster_id, id");
+  if (!st) return std::move(st).error();
+  return collect<InstanceRecord>(*st, read_instance);
+}
+
+Status Store::update_instance_status(const std::string& id, const std::string& status) {
+  auto st = impl_->prepare("UPDATE instances SET status = ?2 WHERE id = ?1");
+  if (!st) return std::move(st).error();
+  if (auto s = st->bind(1, id).bind(2, status).run(); !s) return s;
+  return impl_->expect_one_change("instance", id);
+}
+
+Status Store::delete_instance(const std::string& id) {
+  auto st = impl_->prepare("DELETE FROM instances WHERE id = ?1");
+  if (!st) return std::move(st).error();
+  if (auto s = st->bind(1, id).run(); !s) return s;
+  return impl_->expect_one_change("instance", id);
+}
+
+Result<std::string> Store::allocate_endpoint_address() {
+  auto st = impl_->prepare("SELECT endpoint_address FROM clusters WHERE deleted = 0");
+  if (!st) return std::move(st).error();
+  auto used = collect<std::string>(*st, [](const sqlite::Statement& s) { return s.column_text(0); });
+  if (!used) return std::move(used).error();
+  std::set<std::string> taken(used->begin(), used->end());
+  for (int n = kFirstAddressSubnet; n <= 255; ++n) {
+    for (int m = 1; m <= 254; ++m) {  // skip .0 and .255: never hand out a network/broadcast-looking address
+      std::string addr = "127.0." + std::to_string(n) + "." + std::to_string(m);
+      if (taken.count(addr) != 0 || impl_->pending_addresses.count(addr) != 0) continue;
+      impl_->pending_addresses.insert(addr);
+      return addr;
+    }
+  }
+  return make_error(Errc::unavailable, "no free loopback endpoint address left");
+}
+
+Result<int> Store::allocate_socket_port() {
+  auto st = impl_->prepare("SELECT socket_port FROM instances");
+  if (!st) return std::move(st).error();
+  auto used = collect<int>(*st, [](const sqlite::Statement& s) { return static_cast<int>(s.column_int64(0)); });
+  if (!used) return std::move(used).error();
+  std::set<int> taken(used->begin(), used->end());
+  for (int p = kFirstSocketPort; p <= kLastSocketPort; ++p) {
+    if (taken.count(p) != 0 || impl_->pending_ports.count(p) != 0) continue;
+    impl_->pending_ports.insert(p);
+    return p;
+  }
+  return make_error(Errc::unavailable, "no free socket port left");
+}
+
+Result<std::optional<std::string>> Store::get_setting(const std::string& key) {
+  auto st = impl_->prepare("SELECT value FROM settings WHERE key = ?1");
+  if (!st) return std::move(st).error();
+  st->bind(1, key);
+  auto row = st->step();
+  if (!row) return std::move(row).error();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(st->column_text(0));
+}
+
+Status Store::set_setting(const std::string& key, const std::string& value) {
+  auto st = impl_->prepare(
+      "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  if (!st) return std::move(st).error();
+  return st->bind(1, key).bind(2, value).run();
+}
+
+}  // namespace borealis::store

@@ -1,0 +1,104 @@
+// The control plane's source of truth for desired state: clusters, instances and settings.
+// Today backed by SQLite (WAL, foreign keys on, busy_timeout); the interface uses only plain C++
+// types so that a second implementation (etcd, for a replicated control plane) can exist later.
+//
+// Threading: a Store must be used from ONE thread at a time (the control plane owns it; run calls on
+// its worker, never on the gateway's event loop). It is movable but not copyable.
+// It must never log a verifier or a setting's value.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace borealis::store {
+
+struct ClusterRecord {
+  std::string id;                // DBClusterIdentifier
+  std::string engine;            // "aurora-postgresql"
+  std::string engine_version;
+  std::string master_username;
+  std::string master_verifier;   // a SCRAM-SHA-256 verifier, never a password
+  int port = 5432;               // the endpoint port clients see (on the gateway)
+  std::string resource_id;       // "cluster-" + 26 upper-case alphanumerics; generated if empty
+  std::string endpoint_host;
+  std::string endpoint_address;  // a loopback 127.x address (see allocate_endpoint_address)
+  std::string status;
+  bool iam_auth_enabled = false;
+  std::string created_at;        // RFC 3339 UTC; set by the store if empty
+  bool deleted = false;
+};
+
+struct InstanceRecord {
+  std::string id;
+  std::string cluster_id;
+  std::string role = "writer";   // "writer" | "reader"
+  std::string host = "local";    // placement; always "local" until multi-host exists
+  int socket_port = 0;           // names the unix socket .s.PGSQL.<port>
+  std::string status;
+  std::string created_at;        // set by the store if empty
+};
+
+// "cluster-" followed by 26 random upper-case alphanumerics, like Aurora's DbClusterResourceId.
+std::string generate_cluster_resource_id();
+
+class Store {
+ public:
+  // Opens (creating if needed) the store at `path`, forces the file to mode 0600 and applies every
+  // pending schema migration.
+  static Result<Store> open(const std::string& path);
+
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  ~Store();
+
+  int schema_version() const;
+
+  // Runs `body` in one write transaction: it commits if `body` returns ok and rolls back otherwise
+  // (or if the process dies first). Calls made inside `body` join the transaction; nesting
+  // transaction() itself is also allowed and simply joins the outer one.
+  Status transaction(const std::function<Status()>& body);
+
+  // Clusters. create_cluster fails with already_exists when a live cluster has the id or the
+  // endpoint address; a deleted cluster with the same id is purged first (ids can be reused, as in
+  // AWS). get/list see live clusters only. delete_cluster is a soft delete that also removes the
+  // cluster's instance rows (freeing their socket ports) and its endpoint address.
+  Result<ClusterRecord> create_cluster(ClusterRecord cluster);
+  Result<ClusterRecord> get_cluster(const std::string& id);
+  Result<std::vector<ClusterRecord>> list_clusters();
+  Status update_cluster_status(const std::string& id, const std::string& status);
+  Status delete_cluster(const std::string& id);
+
+  // Instances. The cluster must exist and be live (not_found otherwise); socket_port must be unique.
+  Result<InstanceRecord> create_instance(InstanceRecord instance);
+  Result<InstanceRecord> get_instance(const std::string& id);
+  Result<std::vector<InstanceRecord>> list_instances(const std::string& cluster_id);
+  Result<std::vector<InstanceRecord>> list_all_instances();
+  Status update_instance_status(const std::string& id, const std::string& status);
+  Status delete_instance(const std::string& id);
+
+  // Returns the lowest free 127.0.N.M (from 127.0.10.1 on; never 127.0.0.x) that no live cluster
+  // uses and that this Store has not handed out since it was opened, so two allocations before the
+  // rows are written never collide. The UNIQUE index remains the final guard.
+  Result<std::string> allocate_endpoint_address();
+  // Same idea for socket ports, from 6000 up.
+  Result<int> allocate_socket_port();
+
+  // Settings (e.g. the mock-SCRAM secret, the account id). nullopt when the key is absent.
+  Result<std::optional<std::string>> get_setting(const std::string& key);
+  Status set_setting(const std::string& key, const std::string& value);
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace borealis::store

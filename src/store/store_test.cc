@@ -1,0 +1,256 @@
+// Tests for the SQLite store: migrations, CRUD, allocation uniqueness, file mode, crash safety.
+#include "store/store.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <set>
+#include <string>
+
+#include "common/fs.h"
+#include "store/migrations.h"
+
+namespace borealis::store {
+namespace {
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/borealis-store-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    path_ = dir_ + "/borealis.db";
+  }
+  void TearDown() override { (void)fs::remove_tree(dir_); }
+
+  static ClusterRecord sample_cluster(const std::string& id, const std::string& address) {
+    ClusterRecord c;
+    c.id = id;
+    c.engine = "aurora-postgresql";
+    c.engine_version = "15.4";
+    c.master_username = "postgres";
+    c.master_verifier = "SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy";
+    c.endpoint_host = id + ".cluster-abc.us-east-1.rds.localhost";
+    c.endpoint_address = address;
+    c.status = "creating";
+    return c;
+  }
+
+  static InstanceRecord sample_instance(const std::string& id, const std::string& cluster, int port,
+                                        const std::string& role = "writer") {
+    InstanceRecord i;
+    i.id = id;
+    i.cluster_id = cluster;
+    i.role = role;
+    i.socket_port = port;
+    i.status = "creating";
+    return i;
+  }
+
+  std::string dir_;
+  std::string path_;
+};
+
+TEST_F(StoreTest, MigratesFreshFileAndReopensIdempotently) {
+  {
+    auto s = Store::open(path_);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    EXPECT_EQ(s->schema_version(), static_cast<int>(migrations().size()));
+    ASSERT_TRUE(s->set_setting("account_id", "123456789012").ok());
+  }
+  auto s = Store::open(path_);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->schema_version(), static_cast<int>(migrations().size()));
+  auto v = s->get_setting("account_id");
+  ASSERT_TRUE(v.ok());
+  ASSERT_TRUE(v->has_value());
+  EXPECT_EQ(**v, "123456789012");
+}
+
+TEST_F(StoreTest, FileIsPrivate) {
+  ::umask(022);  // a typical umask would give 0644 if the store did not force the mode
+  auto s = Store::open(path_);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_TRUE(s->set_setting("k", "v").ok());
+  for (const std::string suffix : {"", "-wal", "-shm"}) {
+    struct stat st {};
+    if (::stat((path_ + suffix).c_str(), &st) != 0) continue;  // -wal/-shm may be absent
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << path_ + suffix;
+  }
+  // An existing file with wider permissions is narrowed on open.
+  s = Store::open(dir_ + "/other.db");
+  ASSERT_TRUE(s.ok());
+  ASSERT_EQ(::chmod((dir_ + "/other.db").c_str(), 0644), 0);
+  auto again = Store::open(dir_ + "/other.db");
+  ASSERT_TRUE(again.ok());
+  struct stat st {};
+  ASSERT_EQ(::stat((dir_ + "/other.db").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST_F(StoreTest, ClusterCrud) {
+  auto s = Store::open(path_);
+  ASSERT_TRUE(s.ok());
+  auto created = s->create_cluster(sample_cluster("db1", "127.0.10.1"));
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_EQ(created->resource_id.rfind("cluster-", 0), 0u);
+  EXPECT_EQ(created->resource_id.size(), 8u + 26u);
+  for (char ch : created->resource_id.substr(8)) EXPECT_TRUE(std::isupper(ch) || std::isdigit(ch));
+  EXPECT_FALSE(created->created_at.empty());
+
+  auto dup = s->create_cluster(sample_cluster("db1", "127.0.10.2"));
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().code, Errc::already_exists);
+
+  auto got = s->get_cluster("db1");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->master_verifier, created->master_verifier);
+  EXPECT_EQ(got->port, 5432);
+  EXPECT_EQ(got->endpoint_address, "127.0.10.1");
+  EXPECT_FALSE(got->iam_auth_enabled);
+
+  ASSERT_TRUE(s->update_cluster_status("db1", "available").ok());
+  EXPECT_EQ(s->get_cluster("db1")->status, "available");
+  EXPECT_EQ(s->update_cluster_status("nope", "available").error().code, Errc::not_found);
+
+  ASSERT_TRUE(s->create_cluster(sample_cluster("db2", "127.0.10.2")).ok());
+  auto all = s->list_clusters();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].id, "db1");
+
+  ASSERT_TRUE(s->delete_cluster("db1").ok());
+  EXPECT_EQ(s->get_cluster("db1").error().code, Errc::not_found);
+  EXPECT_EQ(s->list_clusters()->size(), 1u);
+  EXPECT_EQ(s->delete_cluster("db1").error().code, Errc::not_found);
+  // The id and the address of a deleted cluster can be reused.
+  auto again = s->create_cluster(sample_cluster("db1", "127.0.10.1"));
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_NE(again->resource_id, created->resource_id);
+}
+
+TEST_F(StoreTest, InstanceCrud) {
+  auto s = Store::open(path_);
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE(s->create_cluster(sample_cluster("db1", "127.0.10.1")).ok());
+
+  InstanceRecord w = sample_instance("db1-instance-1", "db1", 6000);
+  auto created = s->create_instance(w);
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_EQ(created->host, "local");
+
+  InstanceRecord r = w;
+  r.id = "db1-instance-2";
+  r.role = "reader";
+  EXPECT_EQ(s->create_instance(r).error().code, Errc::already_exists);  // same socket port
+  r.socket_port = 6001;
+  ASSERT_TRUE(s->create_instance(r).ok());
+
+  InstanceRecord orphan = w;
+  orphan.id = "x";
+  orphan.cluster_id = "missing";
+  orphan.socket_port = 6002;
+  EXPECT_EQ(s->create_instance(orphan).error().code, Errc::not_found);
+  InstanceRecord bad_role = orphan;
+  bad_role.cluster_id = "db1";
+  bad_role.role = "primary";
+  EXPECT_EQ(s->create_instance(bad_role).error().code, Errc::invalid_argument);
+
+  auto list = s->list_instances("db1");
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  ASSERT_TRUE(s->update_instance_status("db1-instance-1", "available").ok());
+  EXPECT_EQ(s->get_instance("db1-instance-1")->status, "available");
+  EXPECT_EQ(s->list_all_instances()->size(), 2u);
+  ASSERT_TRUE(s->delete_instance("db1-instance-2").ok());
+  EXPECT_EQ(s->list_instances("db1")->size(), 1u);
+
+  ASSERT_TRUE(s->delete_cluster("db1").ok());
+  EXPECT_TRUE(s->list_all_instances()->empty());
+}
+
+TEST_F(StoreTest, AllocationsAreUnique) {
+  auto s = Store::open(path_);
+  ASSERT_TRUE(s.ok());
+  std::set<std::string> addresses;
+  std::set<int> ports;
+  for (int i = 0; i < 300; ++i) {  // crosses the 127.0.10.254 → 127.0.11.1 boundary
+    auto a = s->allocate_endpoint_address();
+    ASSERT_TRUE(a.ok());
+    EXPECT_EQ(a->rfind("127.0.", 0), 0u);
+    EXPECT_NE(a->rfind("127.0.0.", 0), 0u);
+    EXPECT_TRUE(addresses.insert(*a).second) << *a;
+    auto p = s->allocate_socket_port();
+    ASSERT_TRUE(p.ok());
+    EXPECT_GE(*p, 6000);
+    EXPECT_TRUE(ports.insert(*p).second) << *p;
+  }
+  EXPECT_EQ(*addresses.begin(), "127.0.10.1");
+  EXPECT_EQ(addresses.count("127.0.11.1"), 1u);
+
+  // Across reopen: addresses and ports in use by rows stay taken; the first one is what's free.
+  auto fresh_path = dir_ + "/fresh.db";
+  {
+    auto f = Store::open(fresh_path);
+    ASSERT_TRUE(f.ok());
+    auto a = f->allocate_endpoint_address();
+    EXPECT_EQ(*a, "127.0.10.1");
+    ASSERT_TRUE(f->create_cluster(sample_cluster("db1", *a)).ok());
+    auto p = f->allocate_socket_port();
+    ASSERT_TRUE(f->create_instance(sample_instance("i1", "db1", *p)).ok());
+  }
+  auto f = Store::open(fresh_path);
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(*f->allocate_endpoint_address(), "127.0.10.2");
+  EXPECT_EQ(*f->allocate_socket_port(), 6001);
+}
+
+TEST_F(StoreTest, FailedTransactionLeavesNoPartialRow) {
+  auto s = Store::open(path_);
+  ASSERT_TRUE(s.ok());
+  Status st = s->transaction([&]() -> Status {
+    if (auto c = s->create_cluster(sample_cluster("db1", "127.0.10.1")); !c) return std::move(c).error();
+    // Fails: unknown role. The cluster row above must vanish with it.
+    auto i = s->create_instance(sample_instance("i1", "db1", 6000, "bogus"));
+    if (!i) return std::move(i).error();
+    return ok_status();
+  });
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(s->get_cluster("db1").error().code, Errc::not_found);
+}
+
+TEST_F(StoreTest, CrashMidTransactionLeavesNoPartialRow) {
+  { ASSERT_TRUE(Store::open(path_).ok()); }  // migrate first, so the child only writes data
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    // Child: write a cluster and an instance inside one transaction, then die before COMMIT.
+    auto s = Store::open(path_);
+    if (!s) ::_exit(10);
+    (void)s->transaction([&]() -> Status {
+      if (!s->create_cluster(sample_cluster("db1", "127.0.10.1")).ok()) ::_exit(11);
+      if (!s->create_instance(sample_instance("i1", "db1", 6000)).ok()) ::_exit(12);
+      ::_exit(0);  // simulated crash: no commit, no rollback, no destructors
+      return ok_status();
+    });
+    ::_exit(13);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+
+  auto s = Store::open(path_);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->get_cluster("db1").error().code, Errc::not_found);
+  EXPECT_TRUE(s->list_all_instances()->empty());
+  // And the store is fully writable afterwards (no stale lock).
+  EXPECT_TRUE(s->create_cluster(sample_cluster("db1", "127.0.10.1")).ok());
+}
+
+}  // namespace
+}  // namespace borealis::store
