@@ -41,6 +41,11 @@ Selection select_method(const RoleFacts& role, const ConnectionFacts& conn) {
   // 2./3. Both end in a failing SCRAM exchange that looks exactly like a wrong password.
   if (!role.exists) return choose(Method::mock_scram, "role does not exist");
   if (role.superuser) return choose(Method::mock_scram, "superuser logins are refused by the gateway");
+  // borealis_* roles are the control plane's and the gateway's own (see cluster/roles.h); on
+  // PostgreSQL 15 a CREATEROLE master could give one a password, so they never log in from outside.
+  if (role.name.rfind("borealis_", 0) == 0) {
+    return choose(Method::mock_scram, "internal borealis roles cannot log in through the gateway");
+  }
   // 4. Kerberos and IAM are mutually exclusive; AWS refuses such a role outright.
   if (role.member_of_rds_ad && role.member_of_rds_iam) {
     const std::string msg = "role " + quoted(role.name) +

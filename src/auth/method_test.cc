@@ -124,5 +124,24 @@ TEST(SelectMethod, CanLoginIsNotConsulted) {
   EXPECT_EQ(select_method(role, ConnectionFacts{}).method, Method::scram);
 }
 
+TEST(SelectMethod, InternalBorealisRolesGetAFailingExchange) {
+  for (const char* name : {"borealis_gateway", "borealis_admin", "borealis_anything"}) {
+    RoleFacts role;
+    role.name = name;
+    role.exists = true;
+    role.can_login = true;
+    role.rolpassword = format_scram_verifier(make_scram_verifier("pw", "0123456789abcdef", 4096));
+    ConnectionFacts conn;
+    conn.tls = true;
+    Selection got = select_method(role, conn);
+    EXPECT_EQ(got.method, Method::mock_scram) << name;
+  }
+  RoleFacts ordinary;
+  ordinary.name = "borealis";  // only the borealis_ prefix is reserved
+  ordinary.exists = true;
+  ordinary.rolpassword = format_scram_verifier(make_scram_verifier("pw", "0123456789abcdef", 4096));
+  EXPECT_EQ(select_method(ordinary, ConnectionFacts{}).method, Method::scram);
+}
+
 }  // namespace
 }  // namespace borealis::auth

@@ -34,7 +34,7 @@ void write(Level l, std::string_view component, std::string_view message) {
   gettimeofday(&tv, nullptr);
   tm t{};
   gmtime_r(&tv.tv_sec, &t);
-  char ts[32];
+  char ts[64];
   std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday,
                 t.tm_hour, t.tm_min, t.tm_sec, static_cast<int>(tv.tv_usec / 1000));
   // Quotes and newlines inside the message are escaped so one event is always one line.

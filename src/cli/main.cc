@@ -1,0 +1,83 @@
+// borealis: one binary, several roles. `server` is the control plane, `gateway` the data plane it
+// supervises, `dev` the quickstart, `cluster` a small command-line front for desired state.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/cluster_command.h"
+#include "cli/dev_command.h"
+#include "cli/gateway_command.h"
+#include "cli/log_level.h"
+#include "cli/version.h"
+#include "common/log.h"
+#include "server/control_plane.h"
+
+int main(int argc, char** argv) {
+  using namespace borealis;
+  CLI::App app{"borealis: PostgreSQL clusters with Kerberos, IAM-token and SCRAM logins"};
+  app.require_subcommand(1);
+
+  auto* version = app.add_subcommand("version", "Print the version");
+
+  server::ServerOptions server_opts;
+  auto* server_cmd = app.add_subcommand("server", "Run the control plane (supervises PostgreSQL and the gateway)");
+  server_cmd->add_option("--data-dir", server_opts.data_dir, "Data directory (default /var/lib/borealis as root)");
+  server_cmd->add_option("--service-user", server_opts.service_user, "OS user for postgres and the gateway when root");
+  server_cmd->add_option("--log-level", server_opts.log_level, "debug|info|warn|error");
+
+  cli::GatewayCommandOptions gw_opts;
+  auto* gw_cmd = app.add_subcommand("gateway", "Run the PostgreSQL gateway (started by `borealis server`)");
+  gw_cmd->add_option("--config", gw_opts.config_path, "Gateway config written by the control plane")->required();
+  gw_cmd->add_option("--log-level", gw_opts.log_level, "debug|info|warn|error");
+
+  cli::DevCommandOptions dev_opts;
+  auto* dev_cmd = app.add_subcommand("dev", "Quickstart: run the server with a ready cluster \"dev\"");
+  dev_cmd->add_option("--data-dir", dev_opts.data_dir, "Data directory");
+  dev_cmd->add_option("--log-level", dev_opts.log_level, "debug|info|warn|error");
+  dev_cmd->add_option("--service-user", dev_opts.service_user, "OS user for postgres and the gateway when root");
+
+  cli::ClusterCommandOptions cl;
+  auto* cluster_cmd = app.add_subcommand("cluster", "Create, delete, list and describe clusters");
+  cluster_cmd->require_subcommand(1);
+  auto* create = cluster_cmd->add_subcommand("create", "Request a new cluster");
+  create->add_option("--data-dir", cl.data_dir, "Data directory");
+  create->add_option("--db-cluster-identifier,--id", cl.id, "Cluster identifier")->required();
+  create->add_option("--master-username", cl.master_username, "Master user (not a superuser)");
+  auto* pw = create->add_option("--master-user-password", cl.master_password, "Master password");
+  auto* pw_stdin = create->add_flag("--master-user-password-stdin", cl.password_stdin, "Read the master password from stdin");
+  pw->excludes(pw_stdin);
+  create->add_flag("--enable-iam-database-authentication", cl.enable_iam, "Allow IAM token logins");
+  auto* del = cluster_cmd->add_subcommand("delete", "Delete a cluster and its data");
+  del->add_option("--data-dir", cl.data_dir, "Data directory");
+  del->add_option("--db-cluster-identifier,--id", cl.id, "Cluster identifier")->required();
+  auto* list = cluster_cmd->add_subcommand("list", "List clusters (JSON)");
+  list->add_option("--data-dir", cl.data_dir, "Data directory");
+  auto* desc = cluster_cmd->add_subcommand("describe", "Describe one cluster (JSON)");
+  desc->add_option("--data-dir", cl.data_dir, "Data directory");
+  desc->add_option("--db-cluster-identifier,--id", cl.id, "Cluster identifier")->required();
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*version) {
+    std::cout << "borealis " << kVersion << "\n";
+    return 0;
+  }
+  if (*server_cmd) {
+    log::set_process_tag("server");
+    cli::apply_log_level(server_opts.log_level);
+    return server::run_server(server_opts);
+  }
+  if (*gw_cmd) return cli::run_gateway(gw_opts);
+  if (*dev_cmd) return cli::run_dev(dev_opts);
+  if (*create) {
+    if (cl.master_password.empty() && !cl.password_stdin) {
+      std::cerr << "borealis: --master-user-password or --master-user-password-stdin is required\n";
+      return 2;
+    }
+    return cli::run_cluster_create(cl);
+  }
+  if (*del) return cli::run_cluster_delete(cl);
+  if (*list) return cli::run_cluster_list(cl);
+  if (*desc) return cli::run_cluster_describe(cl);
+  return 2;
+}

@@ -1,0 +1,134 @@
+#include "gateway/catalog.h"
+
+#include <libpq-fe.h>
+
+#include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "common/log.h"
+#include "gateway/reactor.h"
+
+namespace borealis::gateway {
+namespace {
+
+struct PgConnFree {
+  void operator()(PGconn* c) const noexcept { PQfinish(c); }
+};
+struct PgResultFree {
+  void operator()(PGresult* r) const noexcept { PQclear(r); }
+};
+using ConnPtr = std::unique_ptr<PGconn, PgConnFree>;
+using ResultPtr = std::unique_ptr<PGresult, PgResultFree>;
+
+// The catalog role may only call this SECURITY DEFINER function (created by cluster/roles.cc).
+constexpr const char* kRoleQuery = "SELECT * FROM borealis.role_facts($1)";
+
+struct Job {
+  CatalogRequest request;
+  Catalog::Callback done;
+};
+
+std::string conn_key(const CatalogRequest& r) { return r.socket_dir + ":" + std::to_string(r.socket_port); }
+
+}  // namespace
+
+struct Catalog::Impl {
+  explicit Impl(Reactor& r) : reactor(r), worker([this] { run(); }) {}
+  ~Impl() {
+    {
+      std::lock_guard lock(mu);
+      stopping = true;
+    }
+    cv.notify_all();
+    worker.join();
+  }
+
+  Result<auth::RoleFacts> query(const CatalogRequest& req) {
+    // One retry: a connection that broke (instance restarted) is replaced once per lookup.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      ConnPtr& conn = conns[conn_key(req)];
+      if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
+        const char* keys[] = {"host", "port", "user", "dbname", "application_name", "connect_timeout", nullptr};
+        std::string port = std::to_string(req.socket_port);
+        const char* vals[] = {req.socket_dir.c_str(), port.c_str(), req.catalog_user.c_str(), "postgres",
+                              "borealis-gateway-catalog", "5", nullptr};
+        conn.reset(PQconnectdbParams(keys, vals, 0));
+        if (PQstatus(conn.get()) != CONNECTION_OK) {
+          std::string msg = PQerrorMessage(conn.get());
+          while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+          conn.reset();
+          return make_error(Errc::unavailable, "catalog connection failed: " + msg);
+        }
+      }
+      const char* params[] = {req.role.c_str()};
+      ResultPtr res(PQexecParams(conn.get(), kRoleQuery, 1, nullptr, params, nullptr, nullptr, 0));
+      if (PQresultStatus(res.get()) != PGRES_TUPLES_OK) {
+        std::string msg = PQresultErrorMessage(res.get());
+        if (PQstatus(conn.get()) != CONNECTION_OK && attempt == 0) {
+          conn.reset();
+          continue;
+        }
+        return make_error(Errc::unavailable, "catalog query failed: " + msg);
+      }
+      auth::RoleFacts facts;
+      facts.name = req.role;
+      if (PQntuples(res.get()) == 0) return facts;
+      auto text = [&](int col) -> std::string_view { return PQgetvalue(res.get(), 0, col); };
+      auto flag = [&](int col) { return !PQgetisnull(res.get(), 0, col) && text(col) == "t"; };
+      facts.exists = true;
+      facts.can_login = flag(0);
+      facts.superuser = flag(1);
+      facts.replication = flag(2);
+      if (!PQgetisnull(res.get(), 0, 3)) facts.rolpassword = std::string(text(3));
+      if (!PQgetisnull(res.get(), 0, 4)) {
+        double epoch = std::strtod(PQgetvalue(res.get(), 0, 4), nullptr);
+        if (std::isfinite(epoch)) facts.valid_until_epoch = static_cast<long long>(epoch);
+        else if (epoch < 0) facts.valid_until_epoch = 0;  // -infinity: expired forever
+      }
+      facts.member_of_rds_ad = flag(5);
+      facts.member_of_rds_iam = flag(6);
+      return facts;
+    }
+    return make_error(Errc::unavailable, "catalog query failed twice");
+  }
+
+  void run() {
+    for (;;) {
+      Job job;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return stopping || !jobs.empty(); });
+        if (stopping) return;
+        job = std::move(jobs.front());
+        jobs.pop_front();
+      }
+      auto result = std::make_shared<Result<auth::RoleFacts>>(query(job.request));
+      reactor.post([done = std::move(job.done), result]() mutable { done(std::move(*result)); });
+    }
+  }
+
+  Reactor& reactor;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<Job> jobs;
+  bool stopping = false;
+  std::map<std::string, ConnPtr> conns;  // worker thread only
+  std::thread worker;
+};
+
+Catalog::Catalog(Reactor& reactor) : impl_(std::make_unique<Impl>(reactor)) {}
+Catalog::~Catalog() = default;
+
+void Catalog::lookup(CatalogRequest request, Callback done) {
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->jobs.push_back(Job{std::move(request), std::move(done)});
+  }
+  impl_->cv.notify_one();
+}
+
+}  // namespace borealis::gateway

@@ -1,0 +1,98 @@
+#include "gateway/config.h"
+
+#include <nlohmann/json.hpp>
+
+namespace borealis::gateway {
+namespace {
+using nlohmann::json;
+
+// Bounds on a config file: it is ours, but a corrupt one must not make the gateway misbehave.
+constexpr std::size_t kMaxEndpoints = 4096;
+
+template <class T>
+bool read_field(const json& j, const char* key, T& out, std::string& err, bool required) {
+  auto it = j.find(key);
+  if (it == j.end()) {
+    if (required) err = std::string("missing field \"") + key + "\"";
+    return !required;
+  }
+  try {
+    out = it->get<T>();
+  } catch (const json::exception&) {
+    err = std::string("field \"") + key + "\" has the wrong type";
+    return false;
+  }
+  return true;
+}
+}  // namespace
+
+Result<GatewayConfig> parse_gateway_config(std::string_view text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return make_error(Errc::invalid_argument, "gateway config is not a JSON object");
+  GatewayConfig c;
+  std::string err;
+  std::string mock;
+  bool ok = read_field(j, "version", c.version, err, true) && read_field(j, "catalog_user", c.catalog_user, err, false) &&
+            read_field(j, "mock_secret", mock, err, true) &&
+            read_field(j, "auth_timeout_s", c.auth_timeout_s, err, false) &&
+            read_field(j, "pool_idle_timeout_s", c.pool_idle_timeout_s, err, false) &&
+            read_field(j, "queue_timeout_s", c.queue_timeout_s, err, false) &&
+            read_field(j, "shutdown_timeout_s", c.shutdown_timeout_s, err, false) &&
+            read_field(j, "max_clients", c.max_clients, err, false);
+  if (!ok) return make_error(Errc::invalid_argument, "gateway config: " + err);
+  c.mock_secret = Secret(std::move(mock));
+  auto eps = j.find("endpoints");
+  if (eps == j.end() || !eps->is_array()) return make_error(Errc::invalid_argument, "gateway config: missing endpoints array");
+  if (eps->size() > kMaxEndpoints) return make_error(Errc::too_large, "gateway config: too many endpoints");
+  for (const json& e : *eps) {
+    if (!e.is_object()) return make_error(Errc::invalid_argument, "gateway config: endpoint is not an object");
+    EndpointConfig ep;
+    json inst = e.value("instance", json::object());
+    ok = read_field(e, "name", ep.name, err, true) && read_field(e, "cluster_id", ep.cluster_id, err, true) &&
+         read_field(e, "host", ep.host, err, true) && read_field(e, "address", ep.address, err, true) &&
+         read_field(e, "port", ep.port, err, true) && read_field(e, "tls_cert", ep.tls_cert, err, false) &&
+         read_field(e, "tls_key", ep.tls_key, err, false) && read_field(e, "iam_enabled", ep.iam_enabled, err, false) &&
+         read_field(e, "kerberos_enabled", ep.kerberos_enabled, err, false) &&
+         read_field(inst, "id", ep.instance.id, err, true) &&
+         read_field(inst, "socket_dir", ep.instance.socket_dir, err, true) &&
+         read_field(inst, "socket_port", ep.instance.socket_port, err, true) &&
+         read_field(inst, "max_backends", ep.instance.max_backends, err, false);
+    if (!ok) return make_error(Errc::invalid_argument, "gateway config: endpoint: " + err);
+    if (ep.port <= 0 || ep.port > 65535) return make_error(Errc::invalid_argument, "gateway config: bad port for " + ep.name);
+    if (ep.instance.max_backends <= 0) return make_error(Errc::invalid_argument, "gateway config: bad max_backends for " + ep.name);
+    c.endpoints.push_back(std::move(ep));
+  }
+  return c;
+}
+
+std::string render_gateway_config(const GatewayConfig& c) {
+  json j;
+  j["version"] = c.version;
+  j["catalog_user"] = c.catalog_user;
+  j["mock_secret"] = std::string(c.mock_secret.reveal());
+  j["auth_timeout_s"] = c.auth_timeout_s;
+  j["pool_idle_timeout_s"] = c.pool_idle_timeout_s;
+  j["queue_timeout_s"] = c.queue_timeout_s;
+  j["shutdown_timeout_s"] = c.shutdown_timeout_s;
+  j["max_clients"] = c.max_clients;
+  j["endpoints"] = json::array();
+  for (const auto& e : c.endpoints) {
+    j["endpoints"].push_back({{"name", e.name},
+                              {"cluster_id", e.cluster_id},
+                              {"host", e.host},
+                              {"address", e.address},
+                              {"port", e.port},
+                              {"tls_cert", e.tls_cert},
+                              {"tls_key", e.tls_key},
+                              {"iam_enabled", e.iam_enabled},
+                              {"kerberos_enabled", e.kerberos_enabled},
+                              {"instance",
+                               {{"id", e.instance.id},
+                                {"socket_dir", e.instance.socket_dir},
+                                {"socket_port", e.instance.socket_port},
+                                {"max_backends", e.instance.max_backends}}}});
+  }
+  return j.dump(2) + "\n";
+}
+
+}  // namespace borealis::gateway

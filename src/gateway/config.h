@@ -1,0 +1,52 @@
+// The gateway's configuration, written by the control plane (a versioned JSON file in the data
+// dir, 0600) and watched by the gateway. The gateway never guesses routes or auth settings: what is
+// not in this file does not exist for it.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "common/secret.h"
+
+namespace borealis::gateway {
+
+struct InstanceTarget {
+  std::string id;
+  std::string socket_dir;   // the instance's private unix-socket directory (0700)
+  int socket_port = 0;      // .s.PGSQL.<socket_port>
+  int max_backends = 100;   // pooled backends this gateway may open to the instance
+};
+
+struct EndpointConfig {
+  std::string name;        // endpoint identifier (cluster id for a writer endpoint)
+  std::string cluster_id;
+  std::string host;        // DNS name clients use (TLS certificate and, later, Kerberos SPN)
+  std::string address;     // loopback address the listener binds
+  int port = 5432;
+  std::string tls_cert;    // PEM chain; empty = no TLS on this endpoint
+  std::string tls_key;
+  InstanceTarget instance;
+  bool iam_enabled = false;
+  bool kerberos_enabled = false;
+};
+
+struct GatewayConfig {
+  long long version = 0;
+  // The role the catalog connects as (see cluster/roles.h: it can only call borealis.role_facts).
+  std::string catalog_user = "borealis_gateway";
+  // Salt source for mock SCRAM exchanges: the same unknown user always sees the same salt.
+  Secret mock_secret;
+  int auth_timeout_s = 60;          // a client must finish authenticating within this
+  int pool_idle_timeout_s = 600;    // an idle pooled backend is closed after this
+  int queue_timeout_s = 30;         // a client waits this long for a backend when the pool is full
+  int shutdown_timeout_s = 30;      // graceful shutdown waits this long for clients to leave
+  int max_clients = 10000;
+  std::vector<EndpointConfig> endpoints;
+};
+
+Result<GatewayConfig> parse_gateway_config(std::string_view json);
+std::string render_gateway_config(const GatewayConfig& config);
+
+}  // namespace borealis::gateway

@@ -1,0 +1,54 @@
+#include "gateway/config.h"
+
+#include <gtest/gtest.h>
+
+namespace borealis::gateway {
+namespace {
+
+GatewayConfig sample() {
+  GatewayConfig c;
+  c.version = 7;
+  c.mock_secret = Secret("0123456789abcdef");
+  EndpointConfig e;
+  e.name = "dev";
+  e.cluster_id = "dev";
+  e.host = "dev.cluster-abc.us-east-1.rds.borealis.internal";
+  e.address = "127.0.10.1";
+  e.port = 5432;
+  e.tls_cert = "/x/cert.pem";
+  e.tls_key = "/x/key.pem";
+  e.instance = {"dev-1", "/run/pg", 6000, 50};
+  e.iam_enabled = true;
+  c.endpoints.push_back(e);
+  return c;
+}
+
+TEST(GatewayConfig, RoundTrips) {
+  auto parsed = parse_gateway_config(render_gateway_config(sample()));
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->version, 7);
+  EXPECT_EQ(parsed->mock_secret.reveal(), "0123456789abcdef");
+  ASSERT_EQ(parsed->endpoints.size(), 1u);
+  const auto& e = parsed->endpoints[0];
+  EXPECT_EQ(e.host, "dev.cluster-abc.us-east-1.rds.borealis.internal");
+  EXPECT_EQ(e.instance.socket_port, 6000);
+  EXPECT_EQ(e.instance.max_backends, 50);
+  EXPECT_TRUE(e.iam_enabled);
+  EXPECT_FALSE(e.kerberos_enabled);
+}
+
+TEST(GatewayConfig, RejectsBrokenInput) {
+  EXPECT_FALSE(parse_gateway_config("not json").ok());
+  EXPECT_FALSE(parse_gateway_config("[]").ok());
+  EXPECT_FALSE(parse_gateway_config(R"({"version":1})").ok());  // no mock secret, no endpoints
+  EXPECT_FALSE(parse_gateway_config(R"({"version":"x","mock_secret":"s","endpoints":[]})").ok());
+  EXPECT_FALSE(parse_gateway_config(
+                   R"({"version":1,"mock_secret":"s","endpoints":[{"name":"a","cluster_id":"a","host":"h","address":"127.0.0.1","port":70000,"instance":{"id":"i","socket_dir":"/d","socket_port":1}}]})")
+                   .ok());
+  auto ok = parse_gateway_config(R"({"version":1,"mock_secret":"s","endpoints":[]})");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_TRUE(ok->endpoints.empty());
+}
+
+}  // namespace
+}  // namespace borealis::gateway

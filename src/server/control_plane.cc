@@ -1,0 +1,133 @@
+#include "server/control_plane.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <climits>
+#include <cstring>
+
+#include "common/fd.h"
+#include "common/log.h"
+#include "common/random.h"
+#include "server/data_dir.h"
+#include "server/reconciler.h"
+#include "server/tls_material.h"
+#include "store/store.h"
+#include "supervise/service_user.h"
+#include "supervise/supervisor.h"
+
+namespace borealis::server {
+namespace {
+
+constexpr auto kReconcileInterval = std::chrono::seconds(1);
+constexpr auto kPollInterval = std::chrono::milliseconds(100);
+
+Result<UniqueFd> lock_data_dir(const DataDir& dir) {
+  std::string path = dir.root + "/server.lock";
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  if (!fd) return make_error(Errc::io_error, "open " + path + ": " + std::strerror(errno));
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0)
+    return make_error(Errc::already_exists, "another borealis server is running on " + dir.root);
+  std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd.get(), 0) == 0) {
+    ssize_t n = ::pwrite(fd.get(), pid.data(), pid.size(), 0);
+    (void)n;
+  }
+  return fd;
+}
+
+std::string self_exe() {
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return "/usr/local/bin/borealis";
+  return std::string(buf, static_cast<std::size_t>(n));
+}
+
+Status ensure_settings(store::Store& store) {
+  auto mock = store.get_setting("mock_scram_secret");
+  if (!mock.ok()) return std::move(mock).error();
+  if (!*mock) return store.set_setting("mock_scram_secret", random::hex(64));
+  return ok_status();
+}
+
+}  // namespace
+
+int run_server(const ServerOptions& options) {
+  DataDir dir{options.data_dir.empty() ? default_data_dir() : options.data_dir};
+  auto user = supervise::lookup_or_create(options.service_user);
+  if (!user.ok()) {
+    log::error("server", "service user: {}", user.error().message);
+    return 1;
+  }
+  if (auto s = dir.prepare(*user); !s) {
+    log::error("server", "data dir {}: {}", dir.root, s.error().message);
+    return 1;
+  }
+  auto lock = lock_data_dir(dir);
+  if (!lock.ok()) {
+    log::error("server", "{}", lock.error().message);
+    return 1;
+  }
+  auto store = store::Store::open(dir.store_path());
+  if (!store.ok()) {
+    log::error("server", "store: {}", store.error().message);
+    return 1;
+  }
+  if (auto s = ensure_settings(*store); !s) {
+    log::error("server", "settings: {}", s.error().message);
+    return 1;
+  }
+  if (auto s = ensure_ca(dir); !s) {
+    log::error("server", "TLS: {}", s.error().message);
+    return 1;
+  }
+  if (options.on_start) {
+    if (int rc = options.on_start(*store); rc != 0) return rc;
+  }
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  ::sigprocmask(SIG_BLOCK, &signals, nullptr);
+
+  log::info("server", "borealis server running: data dir {}, service user {} (uid {})", dir.root, user->name, user->uid);
+  supervise::Supervisor supervisor;
+  Reconciler reconciler(dir, *store, supervisor, *user,
+                        ReconcilerOptions{self_exe(), options.log_level, options.instance_max_connections});
+  auto next_reconcile = std::chrono::steady_clock::now();
+  for (;;) {
+    for (const std::string& name : supervisor.poll()) {
+      auto info = supervisor.info(name);
+      if (info.ok() && info->last_exit) {
+        log::warn("server", "{} exited ({}); restarting in {} ms", name, info->last_exit->describe(),
+                  info->current_backoff.count());
+      }
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (now >= next_reconcile) {
+      reconciler.reconcile_once();
+      if (options.after_reconcile) options.after_reconcile(*store);
+      next_reconcile = std::chrono::steady_clock::now() + kReconcileInterval;
+    }
+    timespec wait{0, std::chrono::duration_cast<std::chrono::nanoseconds>(kPollInterval).count()};
+    siginfo_t info{};
+    int sig = ::sigtimedwait(&signals, &info, &wait);
+    if (sig == SIGHUP) {
+      next_reconcile = std::chrono::steady_clock::now();
+    } else if (sig == SIGTERM || sig == SIGINT) {
+      log::info("server", "signal {}: shutting down", sig);
+      break;
+    }
+  }
+  reconciler.shutdown();
+  supervisor.stop_all();
+  log::info("server", "stopped");
+  return 0;
+}
+
+}  // namespace borealis::server

@@ -1,0 +1,30 @@
+// `borealis server`: owns the data dir (one server per data dir, enforced by a lock), the store, the
+// supervisor and the reconciler, and runs until SIGTERM/SIGINT, then stops the gateway gracefully
+// and the instances with a fast shutdown. Single-threaded on purpose: children's death signals are
+// tied to the thread that forked them.
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace borealis::store {
+class Store;
+}
+
+namespace borealis::server {
+
+struct ServerOptions {
+  std::string data_dir;
+  std::string service_user = "borealis";
+  std::string log_level = "info";
+  int instance_max_connections = 200;
+  // Called after every reconcile pass with the store (used by `borealis dev` to print how to connect
+  // once its cluster is available). Returns nothing; must not block.
+  std::function<void(store::Store&)> after_reconcile;
+  // Called once the store is open, before the first pass (used by `borealis dev` to ask for its cluster).
+  std::function<int(store::Store&)> on_start;
+};
+
+int run_server(const ServerOptions& options);
+
+}  // namespace borealis::server

@@ -1,0 +1,40 @@
+// The layout of borealis's data directory, and its preparation with the right owners and modes:
+//   <data>/                 0711 (traversable by the service user, not listable)
+//   <data>/borealis.db      0600, the store (desired state)
+//   <data>/tls/ca.pem       0644, the CA clients trust (printed by `borealis dev`)
+//   <data>/tls/ca.key       0600, owner only (the control plane signs endpoint certificates)
+//   <data>/gateway/         0700 service user: config.json and endpoint certificates/keys (0600)
+//   <data>/logs/            0711; each log file 0600 owned by the process that writes it
+//   <data>/instances, run   see cluster/layout.h
+// It must never loosen a mode on an existing secret.
+#pragma once
+
+#include <string>
+
+#include "common/result.h"
+#include "supervise/service_user.h"
+
+namespace borealis::server {
+
+struct DataDir {
+  std::string root;
+
+  std::string store_path() const { return root + "/borealis.db"; }
+  std::string tls_dir() const { return root + "/tls"; }
+  std::string ca_cert() const { return tls_dir() + "/ca.pem"; }
+  std::string ca_key() const { return tls_dir() + "/ca.key"; }
+  std::string gateway_dir() const { return root + "/gateway"; }
+  std::string gateway_config() const { return gateway_dir() + "/config.json"; }
+  std::string endpoint_cert(const std::string& name) const { return gateway_dir() + "/" + name + ".crt"; }
+  std::string endpoint_key(const std::string& name) const { return gateway_dir() + "/" + name + ".key"; }
+  std::string logs_dir() const { return root + "/logs"; }
+  std::string gateway_log() const { return logs_dir() + "/gateway.log"; }
+
+  // Creates the tree with the modes above; hands the gateway dir to `user`.
+  Status prepare(const supervise::ServiceUser& user) const;
+};
+
+// --data-dir default: /var/lib/borealis as root, ~/.local/share/borealis otherwise.
+std::string default_data_dir();
+
+}  // namespace borealis::server

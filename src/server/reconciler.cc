@@ -1,0 +1,184 @@
+#include "server/reconciler.h"
+
+#include <csignal>
+
+#include "cluster/roles.h"
+#include "common/fs.h"
+#include "common/log.h"
+#include "gateway/config.h"
+#include "server/tls_material.h"
+
+namespace borealis::server {
+namespace {
+constexpr auto kInstanceStartTimeout = std::chrono::seconds(60);
+// The gateway may use most of an instance's connections; a few stay for the control plane.
+constexpr int kReservedConnections = 10;
+}  // namespace
+
+Reconciler::Reconciler(DataDir dir, store::Store& store, supervise::Supervisor& supervisor,
+                       supervise::ServiceUser user, ReconcilerOptions options)
+    : dir_(std::move(dir)), store_(store), supervisor_(supervisor), user_(std::move(user)), options_(std::move(options)) {}
+
+Reconciler::~Reconciler() = default;
+
+Result<cluster::Instance*> Reconciler::running_instance(const store::InstanceRecord& record) {
+  auto& slot = instances_[record.id];
+  if (!slot) {
+    auto layout = cluster::InstanceLayout::make(dir_.root, record.id, record.socket_port);
+    if (!layout.ok()) return std::move(layout).error();
+    cluster::InstanceOptions opts;
+    opts.max_connections = options_.instance_max_connections;
+    auto inst = std::make_unique<cluster::Instance>(std::move(layout).value(), user_, opts);
+    if (auto s = inst->ensure_initialized(); !s) return std::move(s).error();
+    slot = std::move(inst);
+  }
+  cluster::Instance* inst = slot.get();
+  if (!supervisor_.contains(inst->child_name())) {
+    if (auto s = inst->start(supervisor_); !s) return std::move(s).error();
+    if (auto s = inst->wait_ready(std::chrono::steady_clock::now() + kInstanceStartTimeout); !s) return std::move(s).error();
+    log::info("server", "instance {} is running", record.id);
+  }
+  return inst;
+}
+
+Status Reconciler::reconcile_cluster(store::ClusterRecord& c) {
+  if (c.status == "deleting") return delete_cluster(c);
+  auto instances = store_.list_instances(c.id);
+  if (!instances.ok()) return std::move(instances).error();
+  for (const store::InstanceRecord& rec : *instances) {
+    auto inst = running_instance(rec);
+    if (!inst.ok()) return std::move(inst).error();
+    if (rec.status == "creating") {
+      auto conn = (*inst)->connect_admin();
+      if (!conn.ok()) return std::move(conn).error();
+      if (auto s = cluster::bootstrap_roles(*conn, c.master_username, Secret(c.master_verifier)); !s) return s;
+      if (auto s = store_.update_instance_status(rec.id, "available"); !s) return s;
+    }
+  }
+  if (auto s = ensure_endpoint_certificate(dir_, user_, c.id, c.endpoint_host, c.endpoint_address); !s) return s;
+  if (c.status != "available") {
+    if (auto s = store_.update_cluster_status(c.id, "available"); !s) return s;
+    log::info("server", "cluster {} is available at {} ({}:{})", c.id, c.endpoint_host, c.endpoint_address, c.port);
+    c.status = "available";
+  }
+  return ok_status();
+}
+
+Status Reconciler::delete_cluster(const store::ClusterRecord& c) {
+  auto instances = store_.list_instances(c.id);
+  if (!instances.ok()) return std::move(instances).error();
+  for (const store::InstanceRecord& rec : *instances) {
+    auto it = instances_.find(rec.id);
+    if (it != instances_.end()) {
+      if (supervisor_.contains(it->second->child_name())) {
+        if (auto s = it->second->stop(); !s) return s;
+      }
+      instances_.erase(it);
+    }
+    auto layout = cluster::InstanceLayout::make(dir_.root, rec.id, rec.socket_port);
+    if (layout.ok()) {
+      if (auto s = fs::remove_tree(layout->instance_dir); !s) return s;
+      if (auto s = fs::remove_tree(layout->socket_dir); !s) return s;
+    }
+    if (auto s = store_.delete_instance(rec.id); !s) return s;
+  }
+  (void)remove_endpoint_certificate(dir_, c.id);
+  if (auto s = store_.delete_cluster(c.id); !s) return s;
+  log::info("server", "cluster {} deleted", c.id);
+  return ok_status();
+}
+
+void Reconciler::reconcile_once() {
+  auto clusters = store_.list_clusters();
+  if (!clusters.ok()) {
+    log::error("server", "cannot read clusters: {}", clusters.error().message);
+    return;
+  }
+  for (store::ClusterRecord& c : *clusters) {
+    if (c.deleted) continue;
+    if (auto s = reconcile_cluster(c); !s) log::error("server", "cluster {}: {} (will retry)", c.id, s.error().message);
+  }
+  if (auto s = write_gateway_config(); !s) log::error("server", "gateway config: {}", s.error().message);
+  if (auto s = ensure_gateway(); !s) log::error("server", "gateway: {}", s.error().message);
+}
+
+Status Reconciler::write_gateway_config() {
+  auto mock = store_.get_setting("mock_scram_secret");
+  if (!mock.ok()) return std::move(mock).error();
+  if (!*mock) return make_error(Errc::internal, "mock SCRAM secret missing from the store");
+  gateway::GatewayConfig gc;
+  gc.mock_secret = Secret(**mock);
+  auto clusters = store_.list_clusters();
+  if (!clusters.ok()) return std::move(clusters).error();
+  for (const store::ClusterRecord& c : *clusters) {
+    if (c.deleted || c.status != "available") continue;
+    auto instances = store_.list_instances(c.id);
+    if (!instances.ok()) return std::move(instances).error();
+    for (const store::InstanceRecord& rec : *instances) {
+      if (rec.role != "writer") continue;
+      auto layout = cluster::InstanceLayout::make(dir_.root, rec.id, rec.socket_port);
+      if (!layout.ok()) return std::move(layout).error();
+      gateway::EndpointConfig e;
+      e.name = c.id;
+      e.cluster_id = c.id;
+      e.host = c.endpoint_host;
+      e.address = c.endpoint_address;
+      e.port = c.port;
+      e.tls_cert = dir_.endpoint_cert(c.id);
+      e.tls_key = dir_.endpoint_key(c.id);
+      e.iam_enabled = c.iam_auth_enabled;
+      e.instance = {rec.id, layout->socket_dir, rec.socket_port,
+                    std::max(1, options_.instance_max_connections - kReservedConnections)};
+      gc.endpoints.push_back(std::move(e));
+    }
+  }
+  std::string unversioned = gateway::render_gateway_config(gc);
+  if (unversioned == last_gateway_config_ && fs::exists(dir_.gateway_config())) return ok_status();
+  auto stored = store_.get_setting("gateway_config_version");
+  if (!stored.ok()) return std::move(stored).error();
+  gateway_config_version_ = (*stored ? std::stoll(**stored) : 0) + 1;
+  if (auto s = store_.set_setting("gateway_config_version", std::to_string(gateway_config_version_)); !s) return s;
+  gc.version = gateway_config_version_;
+  if (auto s = fs::write_file_atomic(dir_.gateway_config(), gateway::render_gateway_config(gc), 0600); !s) return s;
+  if (!user_.is_current_user) {
+    if (auto s = fs::chown_path(dir_.gateway_config(), user_.uid, user_.gid); !s) return s;
+  }
+  last_gateway_config_ = std::move(unversioned);
+  log::info("server", "gateway config version {} written ({} endpoint(s))", gateway_config_version_, gc.endpoints.size());
+  // The gateway watches the file; a SIGHUP makes it look at once.
+  if (auto pid = supervisor_.pid("gateway")) ::kill(*pid, SIGHUP);
+  return ok_status();
+}
+
+Status Reconciler::ensure_gateway() {
+  if (supervisor_.contains("gateway")) return ok_status();
+  supervise::ChildSpec spec;
+  spec.name = "gateway";
+  spec.process.argv = {options_.self_exe, "gateway", "--config", dir_.gateway_config(), "--log-level", options_.log_level};
+  spec.process.env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8"};
+  spec.process.working_dir = dir_.gateway_dir();
+  if (!user_.is_current_user) {
+    spec.process.uid = user_.uid;
+    spec.process.gid = user_.gid;
+  }
+  spec.process.log_path = dir_.gateway_log();
+  // Graceful first: clients finish their work, then the gateway exits on its own.
+  spec.stop_steps = {{SIGTERM, std::chrono::seconds(35)}, {SIGINT, std::chrono::seconds(5)}};
+  if (auto s = supervisor_.start(std::move(spec)); !s) return s;
+  log::info("server", "gateway started (log {})", dir_.gateway_log());
+  return ok_status();
+}
+
+void Reconciler::shutdown() {
+  if (supervisor_.contains("gateway")) {
+    auto r = supervisor_.stop("gateway", {{SIGTERM, std::chrono::seconds(35)}, {SIGINT, std::chrono::seconds(5)}});
+    if (!r.ok()) log::warn("server", "stopping gateway: {}", r.error().message);
+  }
+  for (auto& [id, inst] : instances_) {
+    if (supervisor_.contains(inst->child_name())) {
+      if (auto s = inst->stop(); !s) log::warn("server", "stopping instance {}: {}", id, s.error().message);
+    }
+  }
+}
+
+}  // namespace borealis::server

@@ -1,0 +1,54 @@
+// Drives actual state towards the store's desired state, one idempotent step at a time: instances
+// initialised, started and bootstrapped; endpoint certificates issued; the gateway's config written
+// and the gateway supervised; deleted clusters torn down. Every step can be interrupted (kill -9) and
+// re-run: it checks what exists before it acts.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "cluster/instance.h"
+#include "common/result.h"
+#include "server/data_dir.h"
+#include "store/store.h"
+#include "supervise/service_user.h"
+#include "supervise/supervisor.h"
+
+namespace borealis::server {
+
+struct ReconcilerOptions {
+  std::string self_exe;           // the borealis binary, to start `borealis gateway`
+  std::string log_level = "info";
+  int instance_max_connections = 200;
+};
+
+class Reconciler {
+ public:
+  Reconciler(DataDir dir, store::Store& store, supervise::Supervisor& supervisor, supervise::ServiceUser user,
+             ReconcilerOptions options);
+  ~Reconciler();
+
+  // One pass over every cluster; errors of one cluster are logged and retried on the next pass.
+  void reconcile_once();
+  // Stops the gateway (graceful), then every instance (fast shutdown).
+  void shutdown();
+
+ private:
+  Status reconcile_cluster(store::ClusterRecord& cluster);
+  Status delete_cluster(const store::ClusterRecord& cluster);
+  Result<cluster::Instance*> running_instance(const store::InstanceRecord& record);
+  Status write_gateway_config();
+  Status ensure_gateway();
+
+  DataDir dir_;
+  store::Store& store_;
+  supervise::Supervisor& supervisor_;
+  supervise::ServiceUser user_;
+  ReconcilerOptions options_;
+  std::map<std::string, std::unique_ptr<cluster::Instance>> instances_;  // by instance id
+  std::string last_gateway_config_;  // rendered with version 0, to detect changes
+  long long gateway_config_version_ = 0;
+};
+
+}  // namespace borealis::server

@@ -1,0 +1,203 @@
+"""Integration-test harness: runs a real `borealis server` on a temporary data dir and talks to it
+with real clients (psql, pgbench, libpq, raw sockets). Every process it starts is stopped by PID in
+stop(), and stop() checks that nothing started under the data dir survives.
+
+Environment (set by ctest): BOREALIS_BIN (the borealis binary), PGCLIENT_BIN (tests/pgclient).
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+BOREALIS_BIN = os.environ.get("BOREALIS_BIN", os.path.join(os.path.dirname(__file__), "..", "build", "src", "cli", "borealis"))
+PGCLIENT_BIN = os.environ.get("PGCLIENT_BIN", os.path.join(os.path.dirname(__file__), "..", "build", "tests", "pgclient"))
+
+
+class Cluster:
+    def __init__(self, server, info):
+        self.server = server
+        self.info = info
+        self.id = info["DBClusterIdentifier"]
+        self.host = info["Endpoint"]
+        self.address = info["EndpointAddress"]
+        self.port = info["Port"]
+        self.ca_file = info["CAFile"]
+
+    def conninfo(self, user, dbname="postgres", tls=False, **extra):
+        """libpq conninfo for this cluster's endpoint. tls=True means sslmode=verify-full."""
+        parts = {
+            "host": self.host,
+            "hostaddr": self.address,
+            "port": str(self.port),
+            "user": user,
+            "dbname": dbname,
+            "connect_timeout": "10",
+        }
+        if tls:
+            parts.update(sslmode="verify-full", sslrootcert=self.ca_file)
+        else:
+            parts.update(sslmode="disable")
+        parts.update({k: str(v) for k, v in extra.items()})
+        return " ".join(f"{k}='{v}'" for k, v in parts.items())
+
+    def psql(self, user, password, sql, dbname="postgres", tls=False, env=None, timeout=60, **extra):
+        """Runs psql -c SQL; returns CompletedProcess (text). Uses PGPASSWORD, never argv, for the password."""
+        e = dict(os.environ)
+        e.pop("PGPASSFILE", None)
+        if password is not None:
+            e["PGPASSWORD"] = password
+        else:
+            e.pop("PGPASSWORD", None)
+        if env:
+            e.update(env)
+        args = ["psql", "-X", "-v", "ON_ERROR_STOP=1", "-At", self.conninfo(user, dbname, tls, **extra), "-c", sql]
+        return subprocess.run(args, capture_output=True, text=True, env=e, timeout=timeout)
+
+    def admin_sql(self, sql):
+        """Runs SQL as the master user (over the gateway)."""
+        r = self.psql(self.server.master_user, self.server.master_password, sql)
+        if r.returncode != 0:
+            raise AssertionError(f"master SQL failed: {sql!r}: {r.stderr}")
+        return r.stdout.strip()
+
+
+class Server:
+    master_user = "master"
+    master_password = "Master-pass-1"
+
+    def __init__(self, log_level="info"):
+        self.dir = tempfile.mkdtemp(prefix="borealis-it-")
+        os.chmod(self.dir, 0o711)
+        self.data_dir = os.path.join(self.dir, "data")
+        self.log_path = os.path.join(self.dir, "server.log")
+        self.log_level = log_level
+        self.proc = None
+
+    # --- lifecycle -------------------------------------------------------------------------
+    def start(self):
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [BOREALIS_BIN, "server", "--data-dir", self.data_dir, "--log-level", self.log_level],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        deadline = time.time() + 30
+        while not os.path.exists(os.path.join(self.data_dir, "borealis.db")):
+            if self.proc.poll() is not None:
+                raise AssertionError("server exited at start:\n" + self.server_log())
+            if time.time() > deadline:
+                raise AssertionError("server did not create its store")
+            time.sleep(0.05)
+        return self
+
+    def stop(self, check_leftovers=True):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=90)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise AssertionError("server did not stop within 90s on SIGTERM")
+        leftovers = self.processes_under_data_dir()
+        for pid in leftovers:  # only processes that belong to this test's data dir
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        shutil.rmtree(self.dir, ignore_errors=True)
+        if check_leftovers and leftovers:
+            raise AssertionError(f"processes survived the server: {leftovers}")
+
+    def processes_under_data_dir(self):
+        """PIDs whose command line mentions this test's data dir (postgres -D, borealis gateway --config)."""
+        found = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if self.data_dir in cmd and int(entry) != os.getpid():
+                found.append(int(entry))
+        return found
+
+    # --- control --------------------------------------------------------------------------
+    def cli(self, *args, input=None, check=True):
+        r = subprocess.run([BOREALIS_BIN, *args], capture_output=True, text=True, input=input, timeout=60)
+        if check and r.returncode != 0:
+            raise AssertionError(f"borealis {' '.join(args)} failed: {r.stderr}")
+        return r
+
+    def create_cluster(self, cluster_id, iam=False, timeout=120):
+        args = ["cluster", "create", "--data-dir", self.data_dir, "--id", cluster_id, "--master-username",
+                self.master_user, "--master-user-password-stdin"]
+        if iam:
+            args.append("--enable-iam-database-authentication")
+        self.cli(*args, input=self.master_password + "\n")
+        return self.wait_available(cluster_id, timeout)
+
+    def describe(self, cluster_id):
+        return json.loads(self.cli("cluster", "describe", "--data-dir", self.data_dir, "--id", cluster_id).stdout)
+
+    def wait_available(self, cluster_id, timeout=120):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            info = self.describe(cluster_id)
+            if info["Status"] == "available":
+                cluster = Cluster(self, info)
+                self.wait_for_login(cluster, deadline)
+                return cluster
+            time.sleep(0.2)
+        raise AssertionError(f"cluster {cluster_id} not available in {timeout}s:\n" + self.server_log())
+
+    def wait_for_login(self, cluster, deadline):
+        """The gateway picks its config up within a second; wait until a login works."""
+        last = None
+        while time.time() < deadline:
+            last = cluster.psql(self.master_user, self.master_password, "SELECT 1", timeout=15)
+            if last.returncode == 0:
+                return
+            time.sleep(0.2)
+        raise AssertionError("master user cannot log in: " + (last.stderr if last else "") + self.gateway_log())
+
+    # --- introspection ----------------------------------------------------------------------
+    def server_log(self):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return f.read()[-20000:]
+        except OSError:
+            return ""
+
+    def gateway_log(self):
+        try:
+            with open(os.path.join(self.data_dir, "logs", "gateway.log"), errors="replace") as f:
+                return f.read()[-20000:]
+        except OSError:
+            return ""
+
+    def gateway_pid(self):
+        for pid in self.processes_under_data_dir():
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    argv = f.read().split(b"\0")
+            except OSError:
+                continue
+            if len(argv) > 1 and argv[1] == b"gateway":
+                return pid
+        return None
+
+    def postmaster_pid(self, instance_id):
+        path = os.path.join(self.data_dir, "instances", instance_id, "pgdata", "postmaster.pid")
+        try:
+            with open(path) as f:
+                return int(f.readline())
+        except (OSError, ValueError):
+            return None
+
+
+def fd_count(pid):
+    return len(os.listdir(f"/proc/{pid}/fd"))

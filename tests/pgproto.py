@@ -1,0 +1,141 @@
+"""A minimal PostgreSQL wire-protocol client for tests that must see the exchange itself: the exact
+SCRAM messages, error fields, and what happens with malformed input. Not a driver."""
+import base64
+import hashlib
+import hmac
+import os
+import socket
+import struct
+
+
+def startup_packet(params, protocol=196608):
+    body = struct.pack("!i", protocol)
+    for k, v in params.items():
+        body += k.encode() + b"\0" + v.encode() + b"\0"
+    body += b"\0"
+    return struct.pack("!i", len(body) + 4) + body
+
+
+def frame(type_byte, body):
+    return type_byte + struct.pack("!i", len(body) + 4) + body
+
+
+class Conn:
+    def __init__(self, address, port, timeout=10):
+        self.sock = socket.create_connection((address, port), timeout=timeout)
+        self.buf = b""
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def recv_exact(self, n):
+        while len(self.buf) < n:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise EOFError("server closed the connection")
+            self.buf += chunk
+        out, self.buf = self.buf[:n], self.buf[n:]
+        return out
+
+    def read_message(self):
+        head = self.recv_exact(5)
+        length = struct.unpack("!i", head[1:])[0]
+        return head[:1], self.recv_exact(length - 4)
+
+    def read_until_closed(self, limit=1 << 20):
+        data = self.buf
+        self.buf = b""
+        try:
+            while len(data) < limit:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    return data, True
+                data += chunk
+        except (socket.timeout, ConnectionResetError):
+            return data, False
+        return data, False
+
+
+def error_fields(body):
+    fields = {}
+    for part in body.split(b"\0"):
+        if part:
+            fields[chr(part[0])] = part[1:].decode(errors="replace")
+    return fields
+
+
+def parse_auth(body):
+    code = struct.unpack("!i", body[:4])[0]
+    return code, body[4:]
+
+
+class ScramClient:
+    """Client side of SCRAM-SHA-256 without channel binding."""
+
+    def __init__(self, password, nonce=None):
+        self.password = password.encode()
+        self.nonce = nonce or base64.b64encode(os.urandom(18)).decode()
+        self.client_first_bare = f"n=,r={self.nonce}"
+
+    def first(self):
+        return "n,," + self.client_first_bare
+
+    def final(self, server_first):
+        attrs = dict(kv.split("=", 1) for kv in server_first.split(","))
+        salt = base64.b64decode(attrs["s"])
+        iterations = int(attrs["i"])
+        salted = hashlib.pbkdf2_hmac("sha256", self.password, salt, iterations)
+        client_key = hmac.new(salted, b"Client Key", "sha256").digest()
+        stored_key = hashlib.sha256(client_key).digest()
+        without_proof = f"c=biws,r={attrs['r']}"
+        auth_message = ",".join([self.client_first_bare, server_first, without_proof]).encode()
+        signature = hmac.new(stored_key, auth_message, "sha256").digest()
+        proof = bytes(a ^ b for a, b in zip(client_key, signature))
+        return without_proof + ",p=" + base64.b64encode(proof).decode()
+
+
+def scram_login(address, port, user, password, database="postgres"):
+    """Runs a full SCRAM login over plain TCP. Returns a dict describing every step the server took:
+    mechanisms offered, the server-first message's shape, and the final outcome with error fields."""
+    c = Conn(address, port)
+    trace = {}
+    try:
+        c.send(startup_packet({"user": user, "database": database}))
+        t, body = c.read_message()
+        if t == b"E":
+            trace["error"] = error_fields(body)
+            return trace
+        code, data = parse_auth(body)
+        trace["auth_code"] = code
+        trace["mechanisms"] = [m.decode() for m in data.split(b"\0") if m]
+        scram = ScramClient(password)
+        first = scram.first().encode()
+        c.send(frame(b"p", b"SCRAM-SHA-256\0" + struct.pack("!i", len(first)) + first))
+        t, body = c.read_message()
+        if t == b"E":
+            trace["error"] = error_fields(body)
+            return trace
+        code, server_first = parse_auth(body)
+        sf = server_first.decode()
+        attrs = dict(kv.split("=", 1) for kv in sf.split(","))
+        trace["server_first"] = {"code": code, "salt_len": len(base64.b64decode(attrs["s"])),
+                                 "iterations": int(attrs["i"]), "nonce_len": len(attrs["r"]),
+                                 "keys": sorted(attrs.keys()), "salt": attrs["s"]}
+        c.send(frame(b"p", scram.final(sf).encode()))
+        t, body = c.read_message()
+        if t == b"E":
+            trace["error"] = error_fields(body)
+            return trace
+        code, _ = parse_auth(body)
+        trace["final_code"] = code
+        t, body = c.read_message()
+        trace["after_final"] = t.decode()
+        return trace
+    finally:
+        c.close()
