@@ -78,10 +78,10 @@ class Server:
 
     # --- lifecycle -------------------------------------------------------------------------
     def start(self):
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
-            [BOREALIS_BIN, "server", "--data-dir", self.data_dir, "--log-level", self.log_level],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                [BOREALIS_BIN, "server", "--data-dir", self.data_dir, "--log-level", self.log_level],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.time() + 30
         while not os.path.exists(os.path.join(self.data_dir, "borealis.db")):
             if self.proc.poll() is not None:

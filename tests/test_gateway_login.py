@@ -23,8 +23,9 @@ class GatewayLogin(unittest.TestCase):
             cls.cluster.admin_sql(
                 "CREATE ROLE app LOGIN PASSWORD 'app-password-1';"
                 "CREATE ROLE nologin_role NOLOGIN PASSWORD 'nologin-pw-1';"
-                "CREATE ROLE expired_role LOGIN PASSWORD 'expired-pw-1' VALID UNTIL '2001-01-01';"
-                "CREATE DATABASE appdb OWNER app;")
+                "CREATE ROLE expired_role LOGIN PASSWORD 'expired-pw-1' VALID UNTIL '2001-01-01';")
+            cls.cluster.admin_sql(f"GRANT app TO {cls.server.master_user}")
+            cls.cluster.admin_sql("CREATE DATABASE appdb OWNER app")
         except Exception:
             cls.server.stop(check_leftovers=False)
             raise

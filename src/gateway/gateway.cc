@@ -195,11 +195,12 @@ void Gateway::accept_clients(Listener& l) {
     auto session = std::make_unique<Session>(*this, l.endpoint, std::move(client), id, peer_name(peer));
     Session* s = session.get();
     sessions_.emplace(id, std::move(session));
-    register_session(*s);
     if (auto st = s->start(); !st) {
       log::warn("gateway", "could not start session: {}", st.error().message);
       session_closed(*s);
+      continue;
     }
+    register_session(*s);  // after start(): that is where its cancel key is drawn
   }
 }
 
