@@ -122,8 +122,8 @@ GATEWAY="host=$GW_ADDR port=5432 user=bench dbname=postgres sslmode=disable gsse
 BOUNCER="host=127.0.0.1 port=$BOUNCER_PORT user=bench dbname=postgres sslmode=disable"
 
 echo "== initialising pgbench tables (scale 10) on both instances" >&2
-pgbench -q -i -s 10 "$DIRECT" >/dev/null 2>&1
-pgbench -q -i -s 10 "$GATEWAY" >/dev/null 2>&1
+pgbench -q -i -s 10 "$DIRECT" >"$WORK/init-direct.log" 2>&1 || { cat "$WORK/init-direct.log" >&2; exit 1; }
+pgbench -q -i -s 10 "$GATEWAY" >"$WORK/init-gateway.log" 2>&1 || { cat "$WORK/init-gateway.log" >&2; exit 1; }
 
 tps() {  # conninfo, extra pgbench args...
   local conn=$1; shift

@@ -48,16 +48,22 @@ Status run(AdminConnection& conn, const std::string& sql, const std::string& wha
 // rds_ad/rds_iam membership, nested) through one SECURITY DEFINER function, as a role that can do
 // nothing else: the gateway's OS user cannot reach the superuser (pg_ident maps only root to it).
 // pg_has_role(…, 'MEMBER') follows nested grants, as the auth rules require.
+// PL/pgSQL rather than SQL: a SECURITY DEFINER SQL function is never inlined and is planned again
+// on every call, while PL/pgSQL keeps its plan for the session (the gateway's catalog connection
+// is long-lived and calls this once per login).
 constexpr const char* kRoleFactsFunction = R"sql(
 CREATE OR REPLACE FUNCTION borealis.role_facts(role_name name)
 RETURNS TABLE (can_login boolean, superuser boolean, replication boolean, password text,
                valid_until double precision, in_rds_ad boolean, in_rds_iam boolean)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+BEGIN
+  RETURN QUERY
   SELECT r.rolcanlogin, r.rolsuper, r.rolreplication, r.rolpassword,
          extract(epoch FROM r.rolvaliduntil)::double precision,
          EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname = 'rds_ad' AND pg_has_role(r.oid, g.oid, 'MEMBER')),
          EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname = 'rds_iam' AND pg_has_role(r.oid, g.oid, 'MEMBER'))
-  FROM pg_authid r WHERE r.rolname = role_name
+  FROM pg_authid r WHERE r.rolname = role_name;
+END
 $fn$)sql";
 
 Status ensure_gateway_access(AdminConnection& conn) {
@@ -93,7 +99,10 @@ Status bootstrap_in_transaction(AdminConnection& conn, const std::string& master
     return s;
   auto ident = conn.quote_identifier(master);
   if (!ident) return std::move(ident).error();
-  return run(conn, "GRANT rds_superuser TO " + *ident, "grant rds_superuser to master");
+  if (auto s = run(conn, "GRANT rds_superuser TO " + *ident, "grant rds_superuser to master"); !s) return s;
+  // As on RDS, the master user owns the initial database, so it can create in its public schema
+  // (PostgreSQL 15 gives CREATE on public only to the database owner).
+  return run(conn, "ALTER DATABASE postgres OWNER TO " + *ident, "give the postgres database to master");
 }
 
 }  // namespace

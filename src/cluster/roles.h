@@ -4,6 +4,7 @@
 //   rds_ad, rds_iam NOLOGIN markers for Kerberos and IAM logins (the gateway reads membership)
 //   borealis_gateway LOGIN, may only EXECUTE borealis.role_facts(name) (SECURITY DEFINER): how the
 //                  gateway reads verifiers and memberships without being a superuser
+//   (the master user also owns the database "postgres", as on RDS)
 //   <master>       LOGIN NOSUPERUSER CREATEROLE CREATEDB, PASSWORD '<SCRAM verifier>', in rds_superuser
 // It must never create a superuser reachable by clients, nor accept a plaintext password.
 #pragma once

@@ -50,26 +50,36 @@ struct Catalog::Impl {
   Result<auth::RoleFacts> query(const CatalogRequest& req) {
     // One retry: a connection that broke (instance restarted) is replaced once per lookup.
     for (int attempt = 0; attempt < 2; ++attempt) {
-      ConnPtr& conn = conns[conn_key(req)];
-      if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
+      CatalogConn& cc = conns[conn_key(req)];
+      if (!cc.conn || PQstatus(cc.conn.get()) != CONNECTION_OK) {
         const char* keys[] = {"host", "port", "user", "dbname", "application_name", "connect_timeout", nullptr};
         std::string port = std::to_string(req.socket_port);
         const char* vals[] = {req.socket_dir.c_str(), port.c_str(), req.catalog_user.c_str(), "postgres",
                               "borealis-gateway-catalog", "5", nullptr};
-        conn.reset(PQconnectdbParams(keys, vals, 0));
-        if (PQstatus(conn.get()) != CONNECTION_OK) {
-          std::string msg = PQerrorMessage(conn.get());
+        cc = CatalogConn{ConnPtr(PQconnectdbParams(keys, vals, 0)), false};
+        if (PQstatus(cc.conn.get()) != CONNECTION_OK) {
+          std::string msg = PQerrorMessage(cc.conn.get());
           while (!msg.empty() && msg.back() == '\n') msg.pop_back();
-          conn.reset();
+          cc = CatalogConn{};
           return make_error(Errc::unavailable, "catalog connection failed: " + msg);
         }
       }
+      if (!cc.prepared) {
+        ResultPtr prep(PQprepare(cc.conn.get(), "role_facts", kRoleQuery, 1, nullptr));
+        if (PQresultStatus(prep.get()) != PGRES_COMMAND_OK) {
+          std::string msg = PQresultErrorMessage(prep.get());
+          cc = CatalogConn{};
+          if (attempt == 0) continue;
+          return make_error(Errc::unavailable, "catalog prepare failed: " + msg);
+        }
+        cc.prepared = true;
+      }
       const char* params[] = {req.role.c_str()};
-      ResultPtr res(PQexecParams(conn.get(), kRoleQuery, 1, nullptr, params, nullptr, nullptr, 0));
+      ResultPtr res(PQexecPrepared(cc.conn.get(), "role_facts", 1, params, nullptr, nullptr, 0));
       if (PQresultStatus(res.get()) != PGRES_TUPLES_OK) {
         std::string msg = PQresultErrorMessage(res.get());
-        if (PQstatus(conn.get()) != CONNECTION_OK && attempt == 0) {
-          conn.reset();
+        if (PQstatus(cc.conn.get()) != CONNECTION_OK && attempt == 0) {
+          cc = CatalogConn{};
           continue;
         }
         return make_error(Errc::unavailable, "catalog query failed: " + msg);
@@ -116,7 +126,12 @@ struct Catalog::Impl {
   std::condition_variable cv;
   std::deque<Job> jobs;
   bool stopping = false;
-  std::map<std::string, ConnPtr> conns;  // worker thread only
+  // One connection per instance, with its prepared lookup; worker thread only.
+  struct CatalogConn {
+    ConnPtr conn;
+    bool prepared = false;
+  };
+  std::map<std::string, CatalogConn> conns;
   std::thread worker;
 };
 
