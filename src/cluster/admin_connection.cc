@@ -87,10 +87,13 @@ Result<AdminConnection> AdminConnection::connect(const ConnectParams& p) {
   const std::string timeout = std::to_string(std::max<long long>(1, p.connect_timeout.count()));
   // Keyword arrays, not a conninfo string: no quoting of paths, and nothing from the environment
   // (PGHOST, PGSERVICE…) can redirect us, because every keyword that matters is set explicitly.
+  // search_path is pinned: this connection is a superuser's, and tenants must not be able to put
+  // their own functions or operators in front of pg_catalog for it.
   const char* keys[] = {"host", "port", "dbname", "user", "connect_timeout", "application_name",
-                        "sslmode", "gssencmode", "client_encoding", nullptr};
+                        "sslmode", "gssencmode", "client_encoding", "options", nullptr};
   const char* values[] = {p.socket_dir.c_str(), port.c_str(), p.dbname.c_str(), p.user.c_str(), timeout.c_str(),
-                          "borealis-control", "disable", "disable", "UTF8", nullptr};
+                          "borealis-control", "disable", "disable", "UTF8", "-c search_path=pg_catalog,pg_temp",
+                          nullptr};
   ConnHandle conn(PQconnectdbParams(keys, values, 0));
   if (!conn) return make_error(Errc::internal, "libpq: out of memory");
   if (PQstatus(conn.get()) != CONNECTION_OK) {

@@ -100,9 +100,11 @@ Status bootstrap_in_transaction(AdminConnection& conn, const std::string& master
   auto ident = conn.quote_identifier(master);
   if (!ident) return std::move(ident).error();
   if (auto s = run(conn, "GRANT rds_superuser TO " + *ident, "grant rds_superuser to master"); !s) return s;
-  // As on RDS, the master user owns the initial database, so it can create in its public schema
-  // (PostgreSQL 15 gives CREATE on public only to the database owner).
-  return run(conn, "ALTER DATABASE postgres OWNER TO " + *ident, "give the postgres database to master");
+  // PostgreSQL 15 gives CREATE on public only to the database owner. The master must be able to
+  // create tables in the initial database, but must not own it: an owner could ALTER DATABASE
+  // postgres (search_path, connection limit, ALLOW_CONNECTIONS) under the gateway's catalog and the
+  // control plane, which both connect there. So rds_superuser gets CREATE on its public schema.
+  return run(conn, "GRANT USAGE, CREATE ON SCHEMA public TO rds_superuser", "grant public schema to rds_superuser");
 }
 
 }  // namespace

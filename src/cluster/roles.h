@@ -4,7 +4,8 @@
 //   rds_ad, rds_iam NOLOGIN markers for Kerberos and IAM logins (the gateway reads membership)
 //   borealis_gateway LOGIN, may only EXECUTE borealis.role_facts(name) (SECURITY DEFINER): how the
 //                  gateway reads verifiers and memberships without being a superuser
-//   (the master user also owns the database "postgres", as on RDS)
+//   (rds_superuser may CREATE in the public schema of the database "postgres", which stays
+//    owned by borealis_admin so no tenant can ALTER the database the control plane uses)
 //   <master>       LOGIN NOSUPERUSER CREATEROLE CREATEDB, PASSWORD '<SCRAM verifier>', in rds_superuser
 // It must never create a superuser reachable by clients, nor accept a plaintext password.
 #pragma once

@@ -52,10 +52,13 @@ struct Catalog::Impl {
     for (int attempt = 0; attempt < 2; ++attempt) {
       CatalogConn& cc = conns[conn_key(req)];
       if (!cc.conn || PQstatus(cc.conn.get()) != CONNECTION_OK) {
-        const char* keys[] = {"host", "port", "user", "dbname", "application_name", "connect_timeout", nullptr};
+        // search_path pinned, and nothing taken from the environment (every keyword is explicit).
+        const char* keys[] = {"host", "port", "user", "dbname", "application_name", "connect_timeout",
+                              "sslmode", "gssencmode", "options", nullptr};
         std::string port = std::to_string(req.socket_port);
         const char* vals[] = {req.socket_dir.c_str(), port.c_str(), req.catalog_user.c_str(), "postgres",
-                              "borealis-gateway-catalog", "5", nullptr};
+                              "borealis-gateway-catalog", "5", "disable", "disable",
+                              "-c search_path=pg_catalog,pg_temp", nullptr};
         cc = CatalogConn{ConnPtr(PQconnectdbParams(keys, vals, 0)), false};
         if (PQstatus(cc.conn.get()) != CONNECTION_OK) {
           std::string msg = PQerrorMessage(cc.conn.get());

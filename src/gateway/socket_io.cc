@@ -6,11 +6,15 @@ SocketIo::Fill SocketIo::fill(std::size_t limit) {
   bool progressed = false;
   while (in.size() < limit) {
     char* dst = in.prepare(kReadChunk);
-    IoResult r = transport->read(dst, in.tail_capacity());
+    const std::size_t asked = in.tail_capacity();
+    IoResult r = transport->read(dst, asked);
     switch (r.status) {
       case IoStatus::ok:
         in.commit(r.bytes);
         progressed = true;
+        // A short read means the socket is drained for now: skip the recv() that would only say
+        // EAGAIN (epoll is level-triggered, and TLS-buffered bytes are handled via buffered()).
+        if (r.bytes < asked) return Fill::progress;
         continue;
       case IoStatus::would_block:
         return progressed ? Fill::progress : Fill::would_block;

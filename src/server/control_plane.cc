@@ -66,6 +66,15 @@ int run_server(const ServerOptions& options) {
     log::error("server", "data dir {}: {}", dir.root, s.error().message);
     return 1;
   }
+  // Blocked before server.lock publishes our PID: `borealis cluster create` SIGHUPs that PID, and
+  // a SIGHUP while the store and CA are still being set up would kill the server (default action).
+  // Signals that arrive early stay pending until the main loop's sigtimedwait.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  ::sigprocmask(SIG_BLOCK, &signals, nullptr);
   auto lock = lock_data_dir(dir);
   if (!lock.ok()) {
     log::error("server", "{}", lock.error().message);
@@ -88,17 +97,11 @@ int run_server(const ServerOptions& options) {
     if (int rc = options.on_start(*store); rc != 0) return rc;
   }
 
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
-  ::sigprocmask(SIG_BLOCK, &signals, nullptr);
-
   log::info("server", "borealis server running: data dir {}, service user {} (uid {})", dir.root, user->name, user->uid);
   supervise::Supervisor supervisor;
   Reconciler reconciler(dir, *store, supervisor, *user,
-                        ReconcilerOptions{self_exe(), options.log_level, options.instance_max_connections});
+                        ReconcilerOptions{self_exe(), options.log_level, options.instance_max_connections,
+                                          options.gateway_auth_timeout_s});
   auto next_reconcile = std::chrono::steady_clock::now();
   for (;;) {
     for (const std::string& name : supervisor.poll()) {

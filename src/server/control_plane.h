@@ -18,6 +18,7 @@ struct ServerOptions {
   std::string service_user = "borealis";
   std::string log_level = "info";
   int instance_max_connections = 200;
+  int gateway_auth_timeout_s = 60;  // written to the gateway config as auth_timeout_s
   // Called after every reconcile pass with the store (used by `borealis dev` to print how to connect
   // once its cluster is available). Returns nothing; must not block.
   std::function<void(store::Store&)> after_reconcile;

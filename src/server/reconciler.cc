@@ -1,6 +1,10 @@
 #include "server/reconciler.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <csignal>
+#include <filesystem>
 
 #include "cluster/roles.h"
 #include "common/fs.h"
@@ -13,6 +17,34 @@ namespace {
 constexpr auto kInstanceStartTimeout = std::chrono::seconds(60);
 // The gateway may use most of an instance's connections; a few stay for the control plane.
 constexpr int kReservedConnections = 10;
+// Every instance preloads borealis_guard.so (src/pgext), or the tenant's CREATEROLE master could grant
+// itself pg_execute_server_program and run programs as the service user. Set by src/server/CMakeLists.txt.
+constexpr const char* kGuardLibrary = BOREALIS_GUARD_LIBRARY;
+
+// postgres runs as the service user: it must be able to reach and read the module (a build tree in a
+// 0700 home would not let it), or no instance may start at all.
+Status check_guard_library(const supervise::ServiceUser& user) {
+  auto refuse = [](const std::string& why) {
+    return make_error(Errc::unavailable,
+                      std::string("refusing to start instances without the guard module (") + kGuardLibrary + "): " + why);
+  };
+  if (user.is_current_user) return ::access(kGuardLibrary, R_OK) == 0 ? ok_status() : refuse("not readable");
+  auto allows = [&](const struct stat& st, mode_t owner_bit) {
+    if (st.st_uid == user.uid) return (st.st_mode & owner_bit) != 0;
+    if (st.st_gid == user.gid) return (st.st_mode & (owner_bit >> 3)) != 0;
+    return (st.st_mode & (owner_bit >> 6)) != 0;
+  };
+  std::filesystem::path walked;
+  for (const auto& part : std::filesystem::path(kGuardLibrary)) {
+    walked /= part;
+    struct stat st {};
+    if (::stat(walked.c_str(), &st) != 0) return refuse(walked.string() + " does not exist");
+    const bool is_file = walked == kGuardLibrary;
+    if (is_file ? !S_ISREG(st.st_mode) || !allows(st, S_IRUSR) : !allows(st, S_IXUSR))
+      return refuse(walked.string() + " is not " + (is_file ? "readable" : "searchable") + " by " + user.name);
+  }
+  return ok_status();
+}
 }  // namespace
 
 Reconciler::Reconciler(DataDir dir, store::Store& store, supervise::Supervisor& supervisor,
@@ -26,8 +58,10 @@ Result<cluster::Instance*> Reconciler::running_instance(const store::InstanceRec
   if (!slot) {
     auto layout = cluster::InstanceLayout::make(dir_.root, record.id, record.socket_port);
     if (!layout.ok()) return std::move(layout).error();
+    if (auto s = check_guard_library(user_); !s) return std::move(s).error();
     cluster::InstanceOptions opts;
     opts.max_connections = options_.instance_max_connections;
+    opts.extra_settings["shared_preload_libraries"] = kGuardLibrary;
     auto inst = std::make_unique<cluster::Instance>(std::move(layout).value(), user_, opts);
     if (auto s = inst->ensure_initialized(); !s) return std::move(s).error();
     slot = std::move(inst);
@@ -108,6 +142,7 @@ Status Reconciler::write_gateway_config() {
   if (!*mock) return make_error(Errc::internal, "mock SCRAM secret missing from the store");
   gateway::GatewayConfig gc;
   gc.mock_secret = Secret(**mock);
+  gc.auth_timeout_s = options_.gateway_auth_timeout_s;
   auto clusters = store_.list_clusters();
   if (!clusters.ok()) return std::move(clusters).error();
   for (const store::ClusterRecord& c : *clusters) {

@@ -21,6 +21,7 @@ struct ReconcilerOptions {
   std::string self_exe;           // the borealis binary, to start `borealis gateway`
   std::string log_level = "info";
   int instance_max_connections = 200;
+  int gateway_auth_timeout_s = 60;  // GatewayConfig::auth_timeout_s
 };
 
 class Reconciler {
