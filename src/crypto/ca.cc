@@ -2,6 +2,7 @@
 // endpoint names, shaped so that `openssl verify` and libpq's sslmode=verify-full accept them.
 // Private keys only ever leave here as borealis::Secret; no key bytes reach an error message.
 #include "crypto/ca.h"
+#include "crypto/ossl.h"
 
 #include <arpa/inet.h>
 #include <openssl/bio.h>
@@ -22,10 +23,7 @@ namespace borealis::crypto {
 namespace {
 
 template <auto Free>
-struct OsslDeleter {
-  template <class T>
-  void operator()(T* p) const noexcept { Free(p); }
-};
+using OsslDeleter = ossl::Deleter<Free>;
 using PkeyPtr = std::unique_ptr<EVP_PKEY, OsslDeleter<EVP_PKEY_free>>;
 using X509Ptr = std::unique_ptr<X509, OsslDeleter<X509_free>>;
 using BioPtr = std::unique_ptr<BIO, OsslDeleter<BIO_free_all>>;
@@ -52,18 +50,8 @@ constexpr std::size_t kMaxDnsLabelLength = 63;
 constexpr std::size_t kMaxCommonNameLength = 64;
 constexpr char kFallbackServerCommonName[] = "borealis server";
 
-std::string drain_openssl_errors() {
-  std::string out;
-  while (unsigned long code = ERR_get_error()) {
-    char buf[256];
-    ERR_error_string_n(code, buf, sizeof buf);
-    if (!out.empty()) out += "; ";
-    out += buf;
-  }
-  return out.empty() ? "no OpenSSL error reported" : out;
-}
 
-Error ossl_error(const std::string& what) { return make_error(Errc::internal, what + ": " + drain_openssl_errors()); }
+Error ossl_error(const std::string& what) { return make_error(Errc::internal, what + ": " + ossl::drain_errors()); }
 
 Result<PkeyPtr> generate_p256_key() {
   PkeyPtr key(EVP_EC_gen("P-256"));
@@ -136,7 +124,7 @@ Result<X509Ptr> read_cert(const std::string& pem) {
   BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   if (!bio) return ossl_error("BIO_new_mem_buf");
   X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-  if (!cert) return make_error(Errc::invalid_argument, "CA certificate is not a PEM certificate: " + drain_openssl_errors());
+  if (!cert) return make_error(Errc::invalid_argument, "CA certificate is not a PEM certificate: " + ossl::drain_errors());
   return cert;
 }
 
@@ -227,6 +215,34 @@ Status check_valid_days(int valid_days) {
   return ok_status();
 }
 
+// A certificate being built: its own fresh key, version 3, random serial, validity and subject CN.
+struct Draft {
+  PkeyPtr key;
+  X509Ptr cert;
+};
+
+Result<Draft> start_certificate(const std::string& common_name, int valid_days) {
+  auto key = generate_p256_key();
+  if (!key) return std::move(key).error();
+  X509Ptr cert(X509_new());
+  if (!cert || X509_set_version(cert.get(), X509_VERSION_3) != 1) return ossl_error("X509_new");
+  if (Status s = set_random_serial(cert.get()); !s) return std::move(s).error();
+  if (Status s = set_validity(cert.get(), valid_days); !s) return std::move(s).error();
+  if (Status s = set_common_name(cert.get(), common_name); !s) return std::move(s).error();
+  if (X509_set_pubkey(cert.get(), key->get()) != 1) return ossl_error("set public key");
+  return Draft{std::move(*key), std::move(cert)};
+}
+
+// Signs with `signer` (SHA-256) and returns the certificate and the draft's own key as PEM.
+Result<PemPair> finish_certificate(const Draft& draft, EVP_PKEY* signer, const char* what) {
+  if (X509_sign(draft.cert.get(), signer, EVP_sha256()) == 0) return ossl_error(what);
+  auto cert_pem = to_pem_cert(draft.cert.get());
+  if (!cert_pem) return std::move(cert_pem).error();
+  auto key_pem = to_pem_key(draft.key.get());
+  if (!key_pem) return std::move(key_pem).error();
+  return PemPair{std::move(*cert_pem), std::move(*key_pem)};
+}
+
 }  // namespace
 
 Result<PemPair> make_self_signed_ca(const std::string& common_name, int valid_days) {
@@ -235,28 +251,18 @@ Result<PemPair> make_self_signed_ca(const std::string& common_name, int valid_da
   if (common_name.empty() || common_name.size() > kMaxCommonNameLength) {
     return make_error(Errc::invalid_argument, "CA common name must be 1 to 64 bytes");
   }
-  auto key = generate_p256_key();
-  if (!key) return std::move(key).error();
-  X509Ptr cert(X509_new());
-  if (!cert || X509_set_version(cert.get(), X509_VERSION_3) != 1) return ossl_error("X509_new");
-  if (Status s = set_random_serial(cert.get()); !s) return std::move(s).error();
-  if (Status s = set_validity(cert.get(), valid_days); !s) return std::move(s).error();
-  if (Status s = set_common_name(cert.get(), common_name); !s) return std::move(s).error();
-  if (X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get())) != 1) return ossl_error("set issuer");
-  if (X509_set_pubkey(cert.get(), key->get()) != 1) return ossl_error("set public key");
+  auto draft = start_certificate(common_name, valid_days);
+  if (!draft) return std::move(draft).error();
+  X509* cert = draft->cert.get();
+  if (X509_set_issuer_name(cert, X509_get_subject_name(cert)) != 1) return ossl_error("set issuer");
   // Order matters: the authority key id of a self-signed root is taken from its own subject key id.
   for (auto [nid, value] : {std::pair{NID_basic_constraints, "critical,CA:TRUE"},
                             std::pair{NID_key_usage, "critical,keyCertSign,cRLSign"},
                             std::pair{NID_subject_key_identifier, "hash"},
                             std::pair{NID_authority_key_identifier, "keyid:always"}}) {
-    if (Status s = add_conf_extension(cert.get(), cert.get(), nid, value); !s) return std::move(s).error();
+    if (Status s = add_conf_extension(cert, cert, nid, value); !s) return std::move(s).error();
   }
-  if (X509_sign(cert.get(), key->get(), EVP_sha256()) == 0) return ossl_error("sign CA certificate");
-  auto cert_pem = to_pem_cert(cert.get());
-  if (!cert_pem) return std::move(cert_pem).error();
-  auto key_pem = to_pem_key(key->get());
-  if (!key_pem) return std::move(key_pem).error();
-  return PemPair{std::move(*cert_pem), std::move(*key_pem)};
+  return finish_certificate(*draft, draft->key.get(), "sign CA certificate");
 }
 
 Result<PemPair> issue_server_certificate(const PemPair& ca, const std::vector<std::string>& dns_names,
@@ -278,31 +284,21 @@ Result<PemPair> issue_server_certificate(const PemPair& ca, const std::vector<st
     return make_error(Errc::invalid_argument, "CA private key does not match the CA certificate");
   }
 
-  auto key = generate_p256_key();
-  if (!key) return std::move(key).error();
-  X509Ptr cert(X509_new());
-  if (!cert || X509_set_version(cert.get(), X509_VERSION_3) != 1) return ossl_error("X509_new");
-  if (Status s = set_random_serial(cert.get()); !s) return std::move(s).error();
-  if (Status s = set_validity(cert.get(), valid_days); !s) return std::move(s).error();
   std::string cn = !dns_names.empty() ? dns_names.front() : ip_addresses.front();
   if (cn.size() > kMaxCommonNameLength) cn = kFallbackServerCommonName;  // the SAN carries the name anyway
-  if (Status s = set_common_name(cert.get(), cn); !s) return std::move(s).error();
-  if (X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert->get())) != 1) return ossl_error("set issuer");
-  if (X509_set_pubkey(cert.get(), key->get()) != 1) return ossl_error("set public key");
+  auto draft = start_certificate(cn, valid_days);
+  if (!draft) return std::move(draft).error();
+  X509* cert = draft->cert.get();
+  if (X509_set_issuer_name(cert, X509_get_subject_name(ca_cert->get())) != 1) return ossl_error("set issuer");
   for (auto [nid, value] : {std::pair{NID_basic_constraints, "critical,CA:FALSE"},
                             std::pair{NID_key_usage, "critical,digitalSignature"},
                             std::pair{NID_ext_key_usage, "serverAuth"},
                             std::pair{NID_subject_key_identifier, "hash"},
                             std::pair{NID_authority_key_identifier, "keyid:always"}}) {
-    if (Status s = add_conf_extension(cert.get(), ca_cert->get(), nid, value); !s) return std::move(s).error();
+    if (Status s = add_conf_extension(cert, ca_cert->get(), nid, value); !s) return std::move(s).error();
   }
-  if (Status s = add_subject_alt_names(cert.get(), dns_names, ip_addresses); !s) return std::move(s).error();
-  if (X509_sign(cert.get(), ca_key->get(), EVP_sha256()) == 0) return ossl_error("sign server certificate");
-  auto cert_pem = to_pem_cert(cert.get());
-  if (!cert_pem) return std::move(cert_pem).error();
-  auto key_pem = to_pem_key(key->get());
-  if (!key_pem) return std::move(key_pem).error();
-  return PemPair{std::move(*cert_pem), std::move(*key_pem)};
+  if (Status s = add_subject_alt_names(cert, dns_names, ip_addresses); !s) return std::move(s).error();
+  return finish_certificate(*draft, ca_key->get(), "sign server certificate");
 }
 
 }  // namespace borealis::crypto

@@ -2,6 +2,7 @@
 // EVP_MAC APIs. Every OpenSSL handle is owned by a unique_ptr. These functions never log: their
 // inputs are usually key material.
 #include "crypto/hash.h"
+#include "crypto/ossl.h"
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -16,10 +17,7 @@ namespace borealis::crypto {
 namespace {
 
 template <auto Free>
-struct OsslDeleter {
-  template <class T>
-  void operator()(T* p) const noexcept { Free(p); }
-};
+using OsslDeleter = ossl::Deleter<Free>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, OsslDeleter<EVP_MD_CTX_free>>;
 using MacPtr = std::unique_ptr<EVP_MAC, OsslDeleter<EVP_MAC_free>>;
 using MacCtxPtr = std::unique_ptr<EVP_MAC_CTX, OsslDeleter<EVP_MAC_CTX_free>>;

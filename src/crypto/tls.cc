@@ -2,6 +2,7 @@
 // channel-binding data for SCRAM-SHA-256-PLUS. No sockets and no handshakes here. Error messages name
 // files and OpenSSL reasons, never key bytes.
 #include "crypto/tls.h"
+#include "crypto/ossl.h"
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -16,27 +17,12 @@ namespace borealis::crypto {
 namespace {
 
 template <auto Free>
-struct OsslDeleter {
-  template <class T>
-  void operator()(T* p) const noexcept { Free(p); }
-};
+using OsslDeleter = ossl::Deleter<Free>;
 using SslCtxPtr = std::unique_ptr<SSL_CTX, OsslDeleter<SSL_CTX_free>>;
 
-// Drains OpenSSL's thread-local error queue into one line, so a stale error can never be attributed to
-// the next, unrelated call.
-std::string drain_openssl_errors() {
-  std::string out;
-  while (unsigned long code = ERR_get_error()) {
-    char buf[256];
-    ERR_error_string_n(code, buf, sizeof buf);
-    if (!out.empty()) out += "; ";
-    out += buf;
-  }
-  return out.empty() ? "no OpenSSL error reported" : out;
-}
 
 Error tls_error(std::string what) {
-  return make_error(Errc::invalid_argument, std::move(what) + ": " + drain_openssl_errors());
+  return make_error(Errc::invalid_argument, std::move(what) + ": " + ossl::drain_errors());
 }
 
 // Exactly PostgreSQL's be_tls_get_certificate_hash (and libpq's pgtls_get_peer_certificate_hash):
