@@ -68,19 +68,20 @@ class Server:
     master_user = "master"
     master_password = "Master-pass-1"
 
-    def __init__(self, log_level="info"):
+    def __init__(self, log_level="info", extra_args=()):
         self.dir = tempfile.mkdtemp(prefix="borealis-it-")
         os.chmod(self.dir, 0o711)
         self.data_dir = os.path.join(self.dir, "data")
         self.log_path = os.path.join(self.dir, "server.log")
         self.log_level = log_level
+        self.extra_args = list(extra_args)  # more `borealis server` options, e.g. --gateway-auth-timeout
         self.proc = None
 
     # --- lifecycle -------------------------------------------------------------------------
     def start(self):
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
-                [BOREALIS_BIN, "server", "--data-dir", self.data_dir, "--log-level", self.log_level],
+                [BOREALIS_BIN, "server", "--data-dir", self.data_dir, "--log-level", self.log_level, *self.extra_args],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.time() + 30
         while not os.path.exists(os.path.join(self.data_dir, "borealis.db")):
@@ -91,7 +92,8 @@ class Server:
             time.sleep(0.05)
         return self
 
-    def stop(self, check_leftovers=True):
+    def stop_process(self):
+        """SIGTERMs the server and waits for it; the data dir stays (see restart())."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -100,6 +102,17 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
                 raise AssertionError("server did not stop within 90s on SIGTERM")
+
+    def restart(self):
+        """Stops the server and starts it again on the same data dir. Returns the PIDs that were
+        still running under the data dir in between (a clean stop leaves none)."""
+        self.stop_process()
+        leftovers = self.processes_under_data_dir()
+        self.start()
+        return leftovers
+
+    def stop(self, check_leftovers=True):
+        self.stop_process()
         leftovers = self.processes_under_data_dir()
         for pid in leftovers:  # only processes that belong to this test's data dir
             try:
@@ -188,6 +201,16 @@ class Server:
                 continue
             if len(argv) > 1 and argv[1] == b"gateway":
                 return pid
+        return None
+
+    def wait_for_gateway(self, not_pid=None, timeout=10):
+        """The running gateway's PID once there is one (other than `not_pid`), or None at the deadline."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            pid = self.gateway_pid()
+            if pid is not None and pid != not_pid:
+                return pid
+            time.sleep(0.05)
         return None
 
     def postmaster_pid(self, instance_id):

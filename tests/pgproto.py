@@ -139,3 +139,71 @@ def scram_login(address, port, user, password, database="postgres"):
         return trace
     finally:
         c.close()
+
+
+def login(c, user, password, database="postgres", params=None):
+    """Startup and SCRAM on an open Conn, then reads up to the first ReadyForQuery. Returns a dict:
+    parameters (every ParameterStatus, in order received), backend_key (pid, secret), tx_status, or
+    error (ErrorResponse fields) when the server refused at any step."""
+    startup = {"user": user, "database": database}
+    startup.update(params or {})
+    c.send(startup_packet(startup))
+    result = {"parameters": {}, "parameter_order": []}
+    t, body = c.read_message()
+    if t == b"E":
+        result["error"] = error_fields(body)
+        return result
+    scram = ScramClient(password)
+    first = scram.first().encode()
+    c.send(frame(b"p", b"SCRAM-SHA-256\0" + struct.pack("!i", len(first)) + first))
+    t, body = c.read_message()
+    if t == b"E":
+        result["error"] = error_fields(body)
+        return result
+    c.send(frame(b"p", scram.final(parse_auth(body)[1].decode()).encode()))
+    while True:
+        t, body = c.read_message()
+        if t == b"E":
+            result["error"] = error_fields(body)
+            return result
+        if t == b"S":
+            name, value = body.split(b"\0")[:2]
+            result["parameters"][name.decode()] = value.decode()
+            result["parameter_order"].append(name.decode())
+        elif t == b"K":
+            result["backend_key"] = struct.unpack("!ii", body)
+        elif t == b"Z":
+            result["tx_status"] = body.decode()
+            return result
+
+
+def query(c, sql):
+    """Simple-protocol query up to ReadyForQuery: rows (text or None per column), tags, error
+    fields of the first ErrorResponse (if any), parameters reported on the way, and the backend's
+    own transaction status byte."""
+    c.send(frame(b"Q", sql.encode() + b"\0"))
+    out = {"rows": [], "tags": [], "error": None, "parameters": {}}
+    while True:
+        t, body = c.read_message()
+        if t == b"D":
+            n = struct.unpack("!h", body[:2])[0]
+            pos, row = 2, []
+            for _ in range(n):
+                length = struct.unpack("!i", body[pos:pos + 4])[0]
+                pos += 4
+                if length < 0:
+                    row.append(None)
+                else:
+                    row.append(body[pos:pos + length].decode())
+                    pos += length
+            out["rows"].append(row)
+        elif t == b"C":
+            out["tags"].append(body.rstrip(b"\0").decode())
+        elif t == b"E" and out["error"] is None:
+            out["error"] = error_fields(body)
+        elif t == b"S":
+            name, value = body.split(b"\0")[:2]
+            out["parameters"][name.decode()] = value.decode()
+        elif t == b"Z":
+            out["tx_status"] = body.decode()
+            return out

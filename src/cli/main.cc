@@ -24,6 +24,9 @@ int main(int argc, char** argv) {
   server_cmd->add_option("--data-dir", server_opts.data_dir, "Data directory (default /var/lib/borealis as root)");
   server_cmd->add_option("--service-user", server_opts.service_user, "OS user for postgres and the gateway when root");
   server_cmd->add_option("--log-level", server_opts.log_level, "debug|info|warn|error");
+  server_cmd->add_option("--gateway-auth-timeout", server_opts.gateway_auth_timeout_s,
+                         "Seconds a client has to finish authenticating at the gateway (default 60)")
+      ->check(CLI::Range(1, 3600));
 
   cli::GatewayCommandOptions gw_opts;
   auto* gw_cmd = app.add_subcommand("gateway", "Run the PostgreSQL gateway (started by `borealis server`)");

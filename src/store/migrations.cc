@@ -78,6 +78,11 @@ Result<int> apply_migrations(sqlite3* db) {
   for (int v = *version + 1; v <= known; ++v) {
     auto tx = sqlite::Transaction::begin(db);
     if (!tx) return std::move(tx).error();
+    // Another process opening the store at the same moment (the server starting and a CLI call)
+    // may have applied this version while we waited for the write lock: re-check under the lock.
+    auto applied = current_version(db);
+    if (!applied) return applied;
+    if (*applied >= v) continue;  // nothing written; the transaction rolls back
     std::string sql(migrations()[static_cast<std::size_t>(v - 1)]);
     if (auto s = sqlite::exec(db, sql.c_str()); !s) {
       Error e = std::move(s).error();

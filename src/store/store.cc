@@ -140,8 +140,11 @@ Result<Store> Store::open(const std::string& path) {
   impl->db = std::move(db).value();
   // WAL: readers never block the writer; synchronous=FULL: a committed change survives power loss
   // (this is the source of truth; writes are rare and small).
-  const std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                              " PRAGMA busy_timeout=" + std::to_string(kBusyTimeoutMs) + ";";
+  // busy_timeout goes first: switching to WAL needs a lock that another process opening the store
+  // at the same moment (the server's first open vs. a CLI call) may hold, and without a busy
+  // handler that fails at once with "database is locked".
+  const std::string pragmas = "PRAGMA busy_timeout=" + std::to_string(kBusyTimeoutMs) +
+                              "; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
   if (auto s = sqlite::exec(impl->raw(), pragmas.c_str()); !s) return std::move(s).error();
   auto version = apply_migrations(impl->raw());
   if (!version) return std::move(version).error();
