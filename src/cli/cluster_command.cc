@@ -1,10 +1,13 @@
 #include "cli/cluster_command.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "common/fd.h"
 #include "common/fs.h"
 #include "server/cluster_requests.h"
 #include "server/data_dir.h"
@@ -44,7 +47,13 @@ int fail(const Error& e) {
 
 void poke_server(const std::string& data_dir) {
   server::DataDir dir{data_dir.empty() ? server::default_data_dir() : data_dir};
-  auto pid = fs::read_file(dir.root + "/server.lock", 64);
+  const std::string path = dir.root + "/server.lock";
+  // The PID in the lock file is only a server's while that server holds the lock; after a crash it
+  // may name an unrelated process, which must not get a signal. If we can take the lock, nobody runs.
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return;
+  if (::flock(fd.get(), LOCK_SH | LOCK_NB) == 0) return;  // released when fd closes
+  auto pid = fs::read_file(path, 64);
   if (!pid.ok() || pid->empty()) return;
   long p = std::strtol(pid->c_str(), nullptr, 10);
   if (p > 1) ::kill(static_cast<pid_t>(p), SIGHUP);

@@ -204,10 +204,11 @@ void Backend::close(std::string_view why) {
     pgwire::encode_terminate(bye);
     (void)io.send(bye);
   }
+  const bool was_resetting = state_ == State::resetting;
   state_ = State::closed;
   io.unregister(pool_.reactor());
   io.fd.reset();
-  pool_.on_closed(*this);
+  pool_.on_closed(*this, was_resetting);
 }
 
 }  // namespace borealis::gateway

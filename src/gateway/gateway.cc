@@ -294,6 +294,7 @@ void Gateway::on_tick() {
 void Gateway::on_signal(int signo) {
   switch (signo) {
     case SIGHUP:
+      if (shutting_down_) break;  // a reload would re-open listeners that nobody accepts on any more
       if (auto s = load_config(); !s) log::error("gateway", "config not applied: {}", s.error().message);
       break;
     case SIGTERM:

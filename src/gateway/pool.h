@@ -47,7 +47,8 @@ class Pool {
   void on_started(Backend& backend);
   void on_start_failed(Backend& backend, const pgwire::ErrorFields& error);
   void on_reset_done(Backend& backend);
-  void on_closed(Backend& backend);
+  // `was_resetting`: it died during its DISCARD ALL (the pool counts those per key).
+  void on_closed(Backend& backend, bool was_resetting);
 
   // Idle timeouts and queue timeouts; `idle_timeout` 0 disables.
   void tick(std::chrono::steady_clock::time_point now, std::chrono::seconds idle_timeout,
@@ -68,12 +69,16 @@ class Pool {
   void serve_waiters();
   void make_idle(Backend& backend);
   void remove_idle(Backend& backend);
+  std::size_t resetting_count(const std::string& key) const;
+  std::size_t waiting_for(const std::string& key) const;
+  void forget_resetting(const std::string& key);
 
   Reactor& reactor_;
   InstanceTarget target_;
   std::unordered_map<Backend*, std::unique_ptr<Backend>> backends_;
   std::unordered_map<std::string, std::vector<Backend*>> idle_;  // most recently used last
   std::size_t idle_count_ = 0;
+  std::unordered_map<std::string, int> resetting_;  // backends running DISCARD ALL, per key
   std::deque<Waiter> waiting_;
 };
 
