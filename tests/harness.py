@@ -11,6 +11,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import unittest
 
 BOREALIS_BIN = os.environ.get("BOREALIS_BIN", os.path.join(os.path.dirname(__file__), "..", "build", "src", "cli", "borealis"))
 PGCLIENT_BIN = os.environ.get("PGCLIENT_BIN", os.path.join(os.path.dirname(__file__), "..", "build", "tests", "pgclient"))
@@ -113,6 +114,7 @@ class Server:
 
     def stop(self, check_leftovers=True):
         self.stop_process()
+        sanitizer = self.sanitizer_reports()
         leftovers = self.processes_under_data_dir()
         for pid in leftovers:  # only processes that belong to this test's data dir
             try:
@@ -122,6 +124,17 @@ class Server:
         shutil.rmtree(self.dir, ignore_errors=True)
         if check_leftovers and leftovers:
             raise AssertionError(f"processes survived the server: {leftovers}")
+        if sanitizer:
+            raise AssertionError("sanitizer reports in borealis logs:\n" + "\n".join(sanitizer))
+
+    def sanitizer_reports(self):
+        """Lines in which AddressSanitizer/UndefinedBehaviorSanitizer (CI builds with both) reported a
+        bug in the server or the gateway; their logs are the processes' stderr."""
+        markers = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+        found = []
+        for text in (self.server_log(), self.gateway_log()):
+            found += [line for line in text.splitlines() if any(m in line for m in markers)]
+        return found[:20]
 
     def processes_under_data_dir(self):
         """PIDs whose command line mentions this test's data dir (postgres -D, borealis gateway --config)."""
@@ -224,3 +237,29 @@ class Server:
 
 def fd_count(pid):
     return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+class ClusterTestCase(unittest.TestCase):
+    """A test class with one running server and one cluster, shared by its tests. Subclasses name the
+    cluster (CLUSTER), may pass `borealis server` options (SERVER_ARGS), and may override
+    prepare_cluster() (default: a login role app / app-password-1)."""
+    CLUSTER = None
+    SERVER_ARGS = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(extra_args=cls.SERVER_ARGS).start()
+        try:
+            cls.cluster = cls.server.create_cluster(cls.CLUSTER)
+            cls.prepare_cluster()
+        except BaseException:
+            cls.server.stop(check_leftovers=False)
+            raise
+
+    @classmethod
+    def prepare_cluster(cls):
+        cls.cluster.admin_sql("CREATE ROLE app LOGIN PASSWORD 'app-password-1'")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()

@@ -14,25 +14,17 @@ import harness
 import pgproto
 
 
-class GatewayLogin(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = harness.Server().start()
-        try:
-            cls.cluster = cls.server.create_cluster("logins")
-            cls.cluster.admin_sql(
-                "CREATE ROLE app LOGIN PASSWORD 'app-password-1';"
-                "CREATE ROLE nologin_role NOLOGIN PASSWORD 'nologin-pw-1';"
-                "CREATE ROLE expired_role LOGIN PASSWORD 'expired-pw-1' VALID UNTIL '2001-01-01';")
-            cls.cluster.admin_sql(f"GRANT app TO {cls.server.master_user}")
-            cls.cluster.admin_sql("CREATE DATABASE appdb OWNER app")
-        except Exception:
-            cls.server.stop(check_leftovers=False)
-            raise
+class GatewayLogin(harness.ClusterTestCase):
+    CLUSTER = "logins"
 
     @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
+    def prepare_cluster(cls):
+        cls.cluster.admin_sql(
+            "CREATE ROLE app LOGIN PASSWORD 'app-password-1';"
+            "CREATE ROLE nologin_role NOLOGIN PASSWORD 'nologin-pw-1';"
+            "CREATE ROLE expired_role LOGIN PASSWORD 'expired-pw-1' VALID UNTIL '2001-01-01';")
+        cls.cluster.admin_sql(f"GRANT app TO {cls.server.master_user}")
+        cls.cluster.admin_sql("CREATE DATABASE appdb OWNER app")
 
     def pgclient(self, conninfo, *args, password="app-password-1"):
         env = dict(os.environ, PGPASSWORD=password)

@@ -47,30 +47,27 @@ def first_error(data):
     return pgproto.error_fields(data[5:1 + length])
 
 
-class GatewayRobustness(unittest.TestCase):
+class GatewayRobustness(harness.ClusterTestCase):
+    CLUSTER = "robust"
+    SERVER_ARGS = ("--gateway-auth-timeout", str(AUTH_TIMEOUT_S))
+
     @classmethod
     def setUpClass(cls):
         raise_nofile = resource.getrlimit(resource.RLIMIT_NOFILE)
         resource.setrlimit(resource.RLIMIT_NOFILE, (raise_nofile[1], raise_nofile[1]))  # 1,000 client sockets
-        cls.server = harness.Server(extra_args=["--gateway-auth-timeout", str(AUTH_TIMEOUT_S)]).start()
-        try:
-            cls.cluster = cls.server.create_cluster("robust")
-            cls.cluster.admin_sql("CREATE ROLE app LOGIN PASSWORD 'app-password-1'")
-            # Warm up what a login leaves behind (the catalog connection, one idle pooled backend per
-            # pool key used below), so the baseline already counts it.
-            cls.login_still_works_via_raw_socket()
-            cls.cluster.admin_sql("SELECT 1")
-            time.sleep(0.5)
-            cls.gateway_pid = cls.server.gateway_pid()
-            assert cls.gateway_pid is not None, "no gateway process"
-            cls.fd_baseline = harness.fd_count(cls.gateway_pid)
-        except Exception:
-            cls.server.stop(check_leftovers=False)
-            raise
+        super().setUpClass()
 
     @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
+    def prepare_cluster(cls):
+        super().prepare_cluster()
+        # Warm up what a login leaves behind (the catalog connection, one idle pooled backend per
+        # pool key used below), so the baseline already counts it.
+        cls.login_still_works_via_raw_socket()
+        cls.cluster.admin_sql("SELECT 1")
+        time.sleep(0.5)
+        cls.gateway_pid = cls.server.gateway_pid()
+        assert cls.gateway_pid is not None, "no gateway process"
+        cls.fd_baseline = harness.fd_count(cls.gateway_pid)
 
     # --- helpers ---------------------------------------------------------------------------------
     def connect(self, timeout=10):

@@ -78,29 +78,24 @@ def request_code(head, offset=0):
     return struct.unpack("!i", head[offset + 4:offset + 8])[0]
 
 
-class GssEncPrefer(unittest.TestCase):
+class GssEncPrefer(harness.ClusterTestCase):
+    CLUSTER = "gssenc"
+
     @classmethod
     def setUpClass(cls):
         cls.kdc = kdc.KDC().start()
         try:
             cls.kdc.add_principal("alice", "alice-krb-pw-1")
             cls.krb_env = cls.kdc.kinit("alice", "alice-krb-pw-1")
-            cls.server = harness.Server().start()
-        except Exception:
-            cls.kdc.stop()
-            raise
-        try:
-            cls.cluster = cls.server.create_cluster("gssenc")
-            cls.cluster.admin_sql("CREATE ROLE app LOGIN PASSWORD 'app-password-1'")
-        except Exception:
-            cls.server.stop(check_leftovers=False)
+            super().setUpClass()
+        except BaseException:
             cls.kdc.stop()
             raise
 
     @classmethod
     def tearDownClass(cls):
         try:
-            cls.server.stop()
+            super().tearDownClass()
         finally:
             cls.kdc.stop()
 

@@ -12,20 +12,8 @@ import harness
 INSUFFICIENT_PRIVILEGE = "42501"
 
 
-class Guard(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = harness.Server().start()
-        try:
-            cls.cluster = cls.server.create_cluster("guard")
-            cls.cluster.admin_sql("CREATE ROLE app LOGIN PASSWORD 'app-password-1'")
-        except Exception:
-            cls.server.stop(check_leftovers=False)
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
+class Guard(harness.ClusterTestCase):
+    CLUSTER = "guard"
 
     def setUp(self):
         self.conn = psycopg2.connect(self.cluster.conninfo(self.server.master_user),

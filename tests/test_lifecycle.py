@@ -25,20 +25,8 @@ def alive(pid):
         return False
 
 
-class Lifecycle(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = harness.Server().start()
-        try:
-            cls.cluster = cls.server.create_cluster(CLUSTER)
-            cls.cluster.admin_sql("CREATE ROLE app LOGIN PASSWORD 'app-password-1'")
-        except Exception:
-            cls.server.stop(check_leftovers=False)
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
+class Lifecycle(harness.ClusterTestCase):
+    CLUSTER = CLUSTER
 
     def login_works(self):
         r = self.cluster.psql("app", "app-password-1", "SELECT 1", timeout=15)

@@ -19,25 +19,17 @@ USER, PASSWORD, DB = "pool_a", "pool-password-1", "pooldb"
 RESET_SETTLE_S = 0.4
 
 
-class Pooling(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = harness.Server().start()
-        try:
-            cls.cluster = cls.server.create_cluster("pooling")
-            cls.cluster.admin_sql(f"CREATE ROLE {USER} LOGIN PASSWORD '{PASSWORD}'; CREATE ROLE pool_b NOLOGIN;"
-                                  f"GRANT pool_b TO {USER}; GRANT {USER} TO {cls.server.master_user}")
-            cls.cluster.admin_sql(f"CREATE DATABASE {DB} OWNER {USER}")
-            with cls.connect_as("setup", autocommit=True) as conn, conn.cursor() as cur:
-                cur.execute("CREATE SEQUENCE leak_seq; CREATE TABLE copy_target (x int)")
-            conn.close()
-        except Exception:
-            cls.server.stop(check_leftovers=False)
-            raise
+class Pooling(harness.ClusterTestCase):
+    CLUSTER = "pooling"
 
     @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
+    def prepare_cluster(cls):
+        cls.cluster.admin_sql(f"CREATE ROLE {USER} LOGIN PASSWORD '{PASSWORD}'; CREATE ROLE pool_b NOLOGIN;"
+                              f"GRANT pool_b TO {USER}; GRANT {USER} TO {cls.server.master_user}")
+        cls.cluster.admin_sql(f"CREATE DATABASE {DB} OWNER {USER}")
+        with cls.connect_as("setup", autocommit=True) as conn, conn.cursor() as cur:
+            cur.execute("CREATE SEQUENCE leak_seq; CREATE TABLE copy_target (x int)")
+        conn.close()
 
     # --- helpers ---------------------------------------------------------------------------------
     @classmethod
