@@ -72,7 +72,7 @@ REF_PORT=55432
 BOUNCER_PORT=56432
 
 echo "== starting borealis (data dir $WORK/borealis)" >&2
-"$BOREALIS" server --data-dir "$WORK/borealis" --log-level warn >"$WORK/server.log" 2>&1 &
+"$BOREALIS" server --data-dir "$WORK/borealis" --log-level warn --endpoint-network 127.211 >"$WORK/server.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 100); do [[ -f $WORK/borealis/borealis.db ]] && break; sleep 0.1; done
 printf '%s\n' "$PASSWORD" | "$BOREALIS" cluster create --data-dir "$WORK/borealis" --id bench --master-username bench \

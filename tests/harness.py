@@ -5,6 +5,7 @@ stop(), and stop() checks that nothing started under the data dir survives.
 Environment (set by ctest): BOREALIS_BIN (the borealis binary), PGCLIENT_BIN (tests/pgclient).
 """
 import json
+import random
 import os
 import shutil
 import signal
@@ -76,6 +77,9 @@ class Server:
         self.log_path = os.path.join(self.dir, "server.log")
         self.log_level = log_level
         self.extra_args = list(extra_args)  # more `borealis server` options, e.g. --gateway-auth-timeout
+        if "--endpoint-network" not in self.extra_args:
+            # Each test server gets its own 127.N.x.y endpoints, so runs on one host never collide.
+            self.extra_args += ["--endpoint-network", f"127.{random.randint(20, 250)}"]
         self.proc = None
 
     # --- lifecycle -------------------------------------------------------------------------

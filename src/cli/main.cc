@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   server_cmd->add_option("--gateway-auth-timeout", server_opts.gateway_auth_timeout_s,
                          "Seconds a client has to finish authenticating at the gateway (default 60)")
       ->check(CLI::Range(1, 3600));
+  server_cmd->add_option("--endpoint-network", server_opts.endpoint_network,
+                         "127.N: new clusters' endpoints get 127.N.x.y addresses (default 127.0)");
 
   cli::GatewayCommandOptions gw_opts;
   auto* gw_cmd = app.add_subcommand("gateway", "Run the PostgreSQL gateway (started by `borealis server`)");

@@ -93,6 +93,16 @@ int run_server(const ServerOptions& options) {
     log::error("server", "TLS: {}", s.error().message);
     return 1;
   }
+  if (!options.endpoint_network.empty()) {
+    if (!store::Store::valid_endpoint_network(options.endpoint_network)) {
+      log::error("server", "--endpoint-network must look like 127.N, not \"{}\"", options.endpoint_network);
+      return 2;
+    }
+    if (auto s = store->set_setting("endpoint_network", options.endpoint_network); !s) {
+      log::error("server", "settings: {}", s.error().message);
+      return 1;
+    }
+  }
   if (options.on_start) {
     if (int rc = options.on_start(*store); rc != 0) return rc;
   }

@@ -288,15 +288,27 @@ Result<std::string> Store::allocate_endpoint_address() {
   auto used = collect<std::string>(*st, [](const sqlite::Statement& s) { return s.column_text(0); });
   if (!used) return std::move(used).error();
   std::set<std::string> taken(used->begin(), used->end());
+  auto network = get_setting("endpoint_network");
+  if (!network) return std::move(network).error();
+  const std::string prefix = network->value_or("127.0");
+  if (!valid_endpoint_network(prefix))
+    return make_error(Errc::invalid_argument, "setting endpoint_network must look like 127.N, not \"" + prefix + "\"");
   for (int n = kFirstAddressSubnet; n <= 255; ++n) {
     for (int m = 1; m <= 254; ++m) {  // skip .0 and .255: never hand out a network/broadcast-looking address
-      std::string addr = "127.0." + std::to_string(n) + "." + std::to_string(m);
+      std::string addr = prefix + "." + std::to_string(n) + "." + std::to_string(m);
       if (taken.count(addr) != 0 || impl_->pending_addresses.count(addr) != 0) continue;
       impl_->pending_addresses.insert(addr);
       return addr;
     }
   }
   return make_error(Errc::unavailable, "no free loopback endpoint address left");
+}
+
+bool Store::valid_endpoint_network(const std::string& prefix) {
+  if (prefix.rfind("127.", 0) != 0 || prefix.size() < 5 || prefix.size() > 7) return false;
+  const std::string octet = prefix.substr(4);
+  if (octet.find_first_not_of("0123456789") != std::string::npos || (octet.size() > 1 && octet[0] == '0')) return false;
+  return std::stoi(octet) <= 255;
 }
 
 Result<int> Store::allocate_socket_port() {

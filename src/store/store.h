@@ -84,10 +84,12 @@ class Store {
   Status update_instance_status(const std::string& id, const std::string& status);
   Status delete_instance(const std::string& id);
 
-  // Returns the lowest free 127.0.N.M (from 127.0.10.1 on; never 127.0.0.x) that no live cluster
+  // Returns the lowest free 127.A.N.M (from 127.A.10.1 on; never 127.0.0.x) that no live cluster
   // uses and that this Store has not handed out since it was opened, so two allocations before the
-  // rows are written never collide. The UNIQUE index remains the final guard.
+  // rows are written never collide. The UNIQUE index remains the final guard. A is the setting
+  // "endpoint_network" ("127.A", default "127.0"), so servers on one host can keep apart.
   Result<std::string> allocate_endpoint_address();
+  static bool valid_endpoint_network(const std::string& prefix);
   // Same idea for socket ports, from 6000 up.
   Result<int> allocate_socket_port();
 

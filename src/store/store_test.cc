@@ -209,6 +209,21 @@ TEST_F(StoreTest, AllocationsAreUnique) {
   EXPECT_EQ(*f->allocate_socket_port(), 6001);
 }
 
+TEST_F(StoreTest, EndpointNetworkSettingMovesAllocations) {
+  auto s = Store::open(path_);
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE(s->set_setting("endpoint_network", "127.42").ok());
+  EXPECT_EQ(*s->allocate_endpoint_address(), "127.42.10.1");
+  ASSERT_TRUE(s->set_setting("endpoint_network", "10.0").ok());  // never leaves loopback
+  auto bad = s->allocate_endpoint_address();
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, Errc::invalid_argument);
+  EXPECT_TRUE(Store::valid_endpoint_network("127.0"));
+  EXPECT_TRUE(Store::valid_endpoint_network("127.255"));
+  for (const char* no : {"127.256", "127.", "127.01", "127.1.2", "128.0", "127.x", ""})
+    EXPECT_FALSE(Store::valid_endpoint_network(no)) << no;
+}
+
 TEST_F(StoreTest, FailedTransactionLeavesNoPartialRow) {
   auto s = Store::open(path_);
   ASSERT_TRUE(s.ok());
