@@ -49,7 +49,8 @@ void check_initial(std::string_view in) {
     case InitialDecode::Status::error:
       FUZZ_CHECK(!d.error.message.empty());
       FUZZ_CHECK(d.error.code == borealis::Errc::protocol_violation ||
-                 d.error.code == borealis::Errc::too_large);
+                 d.error.code == borealis::Errc::too_large ||
+                 d.error.code == borealis::Errc::unsupported);  // protocol version other than 3.x
       break;
     case InitialDecode::Status::ready: {
       FUZZ_CHECK(d.consumed >= 8 && d.consumed <= in.size() && d.consumed <= kMaxStartupPacket);
