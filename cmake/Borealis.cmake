@@ -23,6 +23,20 @@ function(borealis_unit_test name)
   gtest_discover_tests(${name}_test PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
 endfunction()
 
+# borealis_integration_gtest(<name> SOURCES ... DEPS ...) -> GoogleTest binary <name> that needs real
+# servers (PostgreSQL, a KDC) and root: label "integration", one at a time.
+function(borealis_integration_gtest name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  if(NOT BOREALIS_TESTS)
+    return()
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_compile_options(${name} PRIVATE ${BOREALIS_WARNINGS})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest_main)
+  borealis_sanitize(${name})
+  gtest_discover_tests(${name} PROPERTIES LABELS integration RUN_SERIAL TRUE TIMEOUT 300 DISCOVERY_TIMEOUT 60)
+endfunction()
+
 # borealis_fuzzer(<name> SOURCES ... DEPS ...) -> libFuzzer binary <name>_fuzz (only with BOREALIS_FUZZ and clang)
 function(borealis_fuzzer name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})

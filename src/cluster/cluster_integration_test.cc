@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "cluster/instance.h"
+#include "supervise/process.h"
 #include "cluster/roles.h"
 #include "common/fd.h"
 #include "common/fs.h"
@@ -50,14 +51,7 @@ struct TempDir {
   }
 };
 
-bool alive(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  if (!stat) return false;
-  std::string line;
-  std::getline(stat, line);
-  auto close = line.rfind(')');
-  return close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z';
-}
+bool alive(pid_t pid) { return supervise::pid_alive(pid); }
 
 std::vector<pid_t> children_of(pid_t parent) {
   std::vector<pid_t> out;

@@ -64,14 +64,7 @@ std::uint16_t free_tcp_port(std::set<std::uint16_t>& taken) {
   }
 }
 
-bool alive(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  if (!stat) return false;
-  std::string line;
-  std::getline(stat, line);
-  auto close = line.rfind(')');
-  return close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z';
-}
+bool alive(pid_t pid) { return supervise::pid_alive(pid); }
 
 // Local addresses (hex "ADDR:PORT") of sockets in /proc/net/{tcp,udp,tcp6,udp6} on `port`.
 std::vector<std::string> bound_addresses(std::uint16_t port) {

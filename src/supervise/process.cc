@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "common/fd.h"
+#include "common/fs.h"
 
 namespace borealis::supervise {
 namespace {
@@ -78,6 +79,14 @@ std::string ExitStatus::describe() const {
   if (!signaled) return "exit " + std::to_string(code);
   const char* abbrev = ::sigabbrev_np(signal);
   return "signal " + std::to_string(signal) + (abbrev ? std::string(" (SIG") + abbrev + ")" : "");
+}
+
+bool pid_alive(pid_t pid) {
+  auto stat = fs::read_file("/proc/" + std::to_string(pid) + "/stat", 4096);
+  if (!stat) return false;
+  // The state letter follows the command name, which is in parentheses and may contain anything.
+  auto close = stat->rfind(')');
+  return close != std::string::npos && close + 2 < stat->size() && (*stat)[close + 2] != 'Z';
 }
 
 ExitStatus decode_wait_status(int status) {

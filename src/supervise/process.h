@@ -41,6 +41,10 @@ struct ExitStatus {
 
 ExitStatus decode_wait_status(int status);
 
+// True while a process with this PID exists and is not a zombie (read from /proc/<pid>/stat). For
+// tests and diagnostics: it cannot tell a reused PID from the original process.
+bool pid_alive(pid_t pid);
+
 struct StopStep {
   int signal;
   std::chrono::milliseconds wait;  // how long to wait for exit after sending `signal`

@@ -57,14 +57,7 @@ class SuperviseTest : public ::testing::Test {
   }
 
   // True while `pid` exists and is not a zombie.
-  static bool alive(pid_t pid) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    if (!stat) return false;
-    std::string line;
-    std::getline(stat, line);
-    auto close = line.rfind(')');
-    return close != std::string::npos && close + 2 < line.size() && line[close + 2] != 'Z';
-  }
+  static bool alive(pid_t pid) { return pid_alive(pid); }
 
   template <class Pred>
   static bool eventually(Pred pred, std::chrono::milliseconds timeout) {
