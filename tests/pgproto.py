@@ -86,6 +86,11 @@ class ScramClient:
     def first(self):
         return "n,," + self.client_first_bare
 
+    def initial_response(self):
+        """The SASLInitialResponse message ('p') carrying client-first for SCRAM-SHA-256."""
+        first = self.first().encode()
+        return frame(b"p", b"SCRAM-SHA-256\0" + struct.pack("!i", len(first)) + first)
+
     def final(self, server_first):
         attrs = dict(kv.split("=", 1) for kv in server_first.split(","))
         salt = base64.b64decode(attrs["s"])
@@ -100,6 +105,22 @@ class ScramClient:
         return without_proof + ",p=" + base64.b64encode(proof).decode()
 
 
+class ServerError(Exception):
+    """The server answered with an ErrorResponse; `fields` maps field codes (C, M, S, …) to text."""
+
+    def __init__(self, fields):
+        super().__init__(fields.get("M", "error"))
+        self.fields = fields
+
+
+def expect(c):
+    """Reads the next message; an ErrorResponse raises ServerError."""
+    t, body = c.read_message()
+    if t == b"E":
+        raise ServerError(error_fields(body))
+    return t, body
+
+
 def scram_login(address, port, user, password, database="postgres"):
     """Runs a full SCRAM login over plain TCP. Returns a dict describing every step the server took:
     mechanisms offered, the server-first message's shape, and the final outcome with error fields."""
@@ -107,20 +128,13 @@ def scram_login(address, port, user, password, database="postgres"):
     trace = {}
     try:
         c.send(startup_packet({"user": user, "database": database}))
-        t, body = c.read_message()
-        if t == b"E":
-            trace["error"] = error_fields(body)
-            return trace
+        _, body = expect(c)
         code, data = parse_auth(body)
         trace["auth_code"] = code
         trace["mechanisms"] = [m.decode() for m in data.split(b"\0") if m]
         scram = ScramClient(password)
-        first = scram.first().encode()
-        c.send(frame(b"p", b"SCRAM-SHA-256\0" + struct.pack("!i", len(first)) + first))
-        t, body = c.read_message()
-        if t == b"E":
-            trace["error"] = error_fields(body)
-            return trace
+        c.send(scram.initial_response())
+        _, body = expect(c)
         code, server_first = parse_auth(body)
         sf = server_first.decode()
         attrs = dict(kv.split("=", 1) for kv in sf.split(","))
@@ -128,17 +142,15 @@ def scram_login(address, port, user, password, database="postgres"):
                                  "iterations": int(attrs["i"]), "nonce_len": len(attrs["r"]),
                                  "keys": sorted(attrs.keys()), "salt": attrs["s"]}
         c.send(frame(b"p", scram.final(sf).encode()))
-        t, body = c.read_message()
-        if t == b"E":
-            trace["error"] = error_fields(body)
-            return trace
-        code, _ = parse_auth(body)
-        trace["final_code"] = code
+        _, body = expect(c)
+        trace["final_code"], _ = parse_auth(body)
         t, body = c.read_message()
         trace["after_final"] = t.decode()
-        return trace
+    except ServerError as e:
+        trace["error"] = e.fields
     finally:
         c.close()
+    return trace
 
 
 def login(c, user, password, database="postgres", params=None):
@@ -147,34 +159,28 @@ def login(c, user, password, database="postgres", params=None):
     error (ErrorResponse fields) when the server refused at any step."""
     startup = {"user": user, "database": database}
     startup.update(params or {})
-    c.send(startup_packet(startup))
     result = {"parameters": {}, "parameter_order": []}
-    t, body = c.read_message()
-    if t == b"E":
-        result["error"] = error_fields(body)
+    try:
+        c.send(startup_packet(startup))
+        expect(c)
+        scram = ScramClient(password)
+        c.send(scram.initial_response())
+        _, body = expect(c)
+        c.send(frame(b"p", scram.final(parse_auth(body)[1].decode()).encode()))
+        while True:
+            t, body = expect(c)
+            if t == b"S":
+                name, value = body.split(b"\0")[:2]
+                result["parameters"][name.decode()] = value.decode()
+                result["parameter_order"].append(name.decode())
+            elif t == b"K":
+                result["backend_key"] = struct.unpack("!ii", body)
+            elif t == b"Z":
+                result["tx_status"] = body.decode()
+                return result
+    except ServerError as e:
+        result["error"] = e.fields
         return result
-    scram = ScramClient(password)
-    first = scram.first().encode()
-    c.send(frame(b"p", b"SCRAM-SHA-256\0" + struct.pack("!i", len(first)) + first))
-    t, body = c.read_message()
-    if t == b"E":
-        result["error"] = error_fields(body)
-        return result
-    c.send(frame(b"p", scram.final(parse_auth(body)[1].decode()).encode()))
-    while True:
-        t, body = c.read_message()
-        if t == b"E":
-            result["error"] = error_fields(body)
-            return result
-        if t == b"S":
-            name, value = body.split(b"\0")[:2]
-            result["parameters"][name.decode()] = value.decode()
-            result["parameter_order"].append(name.decode())
-        elif t == b"K":
-            result["backend_key"] = struct.unpack("!ii", body)
-        elif t == b"Z":
-            result["tx_status"] = body.decode()
-            return result
 
 
 def query(c, sql):
