@@ -162,9 +162,9 @@ class Server:
             raise AssertionError(f"borealis {' '.join(args)} failed: {r.stderr}")
         return r
 
-    def create_cluster(self, cluster_id, iam=False, timeout=120):
+    def create_cluster(self, cluster_id, iam=False, timeout=120, extra_args=()):
         args = ["cluster", "create", "--data-dir", self.data_dir, "--id", cluster_id, "--master-username",
-                self.master_user, "--master-user-password-stdin"]
+                self.master_user, "--master-user-password-stdin", *extra_args]
         if iam:
             args.append("--enable-iam-database-authentication")
         self.cli(*args, input=self.master_password + "\n")
@@ -193,6 +193,59 @@ class Server:
                 return
             time.sleep(0.2)
         raise AssertionError("master user cannot log in: " + (last.stderr if last else "") + self.gateway_log())
+
+    def modify_cluster(self, cluster_id, *args):
+        """`borealis cluster modify --id ID ARGS…` (e.g. "--domain", "none")."""
+        return self.cli("cluster", "modify", "--data-dir", self.data_dir, "--id", cluster_id, *args)
+
+    # --- directories and domain membership ----------------------------------------------------
+    def create_directory(self, name, admin_password, timeout=120):
+        """`borealis directory create` (admin password on stdin); waits until its Stage is Active and
+        returns the last `directory describe` (DirectoryId, Realm, Stage, …)."""
+        created = json.loads(self.cli("directory", "create", "--data-dir", self.data_dir, "--name", name,
+                                      "--password-stdin", input=admin_password + "\n").stdout)
+        return self.wait_directory_active(created["DirectoryId"], timeout)
+
+    def describe_directory(self, directory_id):
+        return json.loads(self.cli("directory", "describe", "--data-dir", self.data_dir, "--directory-id",
+                                   directory_id).stdout)
+
+    def wait_directory_active(self, directory_id, timeout=120):
+        deadline = time.time() + timeout
+        info = None
+        while time.time() < deadline:
+            info = self.describe_directory(directory_id)
+            if info.get("Stage") == "Active":
+                return info
+            if info.get("Stage") == "Failed":
+                raise AssertionError(f"directory {directory_id} failed: {info}\n" + self.server_log())
+            time.sleep(0.2)
+        raise AssertionError(f"directory {directory_id} not Active in {timeout}s: {info}\n" + self.server_log())
+
+    def krb5_conf(self, directory_id):
+        """The client krb5.conf text `borealis krb5-conf` prints for a directory."""
+        return self.cli("krb5-conf", "--data-dir", self.data_dir, directory_id).stdout
+
+    def domain_status(self, cluster_id):
+        """(Domain, Status) of the cluster's first domain membership, or (None, None) without one."""
+        memberships = self.describe(cluster_id).get("DomainMemberships") or []
+        if not memberships:
+            return None, None
+        return memberships[0].get("Domain"), memberships[0].get("Status")
+
+    def wait_domain_status(self, cluster_id, status, timeout=120):
+        """Waits until the cluster's membership has `status` (None: no membership at all)."""
+        deadline = time.time() + timeout
+        last = None
+        while time.time() < deadline:
+            last = self.describe(cluster_id).get("DomainMemberships") or []
+            current = last[0].get("Status") if last else None
+            if current == status:
+                return last
+            if current == "enable-kerberos-failed" and status != current:
+                raise AssertionError(f"cluster {cluster_id}: {last}\n" + self.server_log())
+            time.sleep(0.2)
+        raise AssertionError(f"cluster {cluster_id} membership not {status} in {timeout}s: {last}\n" + self.server_log())
 
     # --- introspection ----------------------------------------------------------------------
     def server_log(self):
