@@ -2,8 +2,11 @@
 # Connection-pooler benchmark: pgbench against (a) PostgreSQL directly, (b) the borealis gateway,
 # (c) PgBouncer in session mode — same machine, same run, SCRAM-SHA-256 logins over TCP everywhere.
 # Prints medians of RUNS runs and the ratios the foundation issue asks for. Not a test: numbers only.
+# The kerberos workload (bench/kerberos.py, issue 3) adds Kerberos logins per second and connect
+# latency percentiles through the gateway vs PostgreSQL's own GSSAPI ("native-direct"), same run.
 #
-#   bench/run.sh [--runs N] [--seconds S] [--clients C] [--build-dir DIR]
+#   bench/run.sh [--runs N] [--seconds S] [--clients C] [--build-dir DIR] [--workloads scram,kerberos]
+#                [--latency-connects N]
 #
 # The reference PostgreSQL is a second instance of the same binaries and settings that borealis
 # uses, listening on 127.0.0.1 with scram-sha-256 in pg_hba; PgBouncer talks to it over its unix
@@ -14,12 +17,16 @@ RUNS=3
 SECONDS_PER_RUN=10
 CLIENTS=4
 BUILD_DIR=""
+WORKLOADS="scram,kerberos"
+LATENCY_CONNECTS=200
 while (($#)); do
   case "$1" in
     --runs) RUNS=$2; shift 2 ;;
     --seconds) SECONDS_PER_RUN=$2; shift 2 ;;
     --clients) CLIENTS=$2; shift 2 ;;
     --build-dir) BUILD_DIR=$2; shift 2 ;;
+    --workloads) WORKLOADS=$2; shift 2 ;;
+    --latency-connects) LATENCY_CONNECTS=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -156,8 +163,11 @@ tps() {  # conninfo, extra pgbench args...
     awk '/^tps = / {print $3; found=1} END {if (!found) print "nan"}' | head -1
 }
 
+has_workload() { [[ ",$WORKLOADS," == *",$1,"* ]]; }
+
 RESULTS=$WORK/results.tsv
 : >"$RESULTS"
+if has_workload scram; then
 for run in $(seq 1 "$RUNS"); do
   for target in direct gateway pgbouncer; do
     case $target in
@@ -194,3 +204,12 @@ for w in ("persistent", "connect", "connect_fast"):
     print(f"{names[w]:<40}{d:>10.0f}{g:>10.0f}{b:>11.0f}{g/d:>11.2f}{g/b:>9.2f}")
 print("\nall runs:", {f"{w}/{t}": [None if x != x else round(x) for x in v] for (w, t), v in sorted(data.items())})
 PY
+fi
+
+if has_workload kerberos; then
+  # Joins the bench cluster to a new directory (gateway part; skipped with a note while this borealis
+  # has no `directory` command) and starts its own KDC + GSSAPI PostgreSQL for native-direct.
+  BENCH_MASTER_PASSWORD=$PASSWORD /usr/bin/python3 "$ROOT/bench/kerberos.py" --runs "$RUNS" \
+    --seconds "$SECONDS_PER_RUN" --clients "$CLIENTS" --latency-connects "$LATENCY_CONNECTS" \
+    --borealis "$BOREALIS" --data-dir "$WORK/borealis" --cluster bench --master-user bench
+fi

@@ -107,7 +107,6 @@ port = {self.port}
 unix_socket_directories = '{self.sock_dir}'
 max_connections = 200
 shared_buffers = 64MB
-fsync = off
 krb_server_keyfile = 'FILE:{self.keytab}'
 krb_caseins_users = off
 {self.extra_conf}
