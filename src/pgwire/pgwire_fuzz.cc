@@ -1,8 +1,9 @@
 // libFuzzer entry for the pgwire codec. Feeds arbitrary bytes to decode_initial, the frame splitter
-// (at several caps) and every body parser, over the whole input and over sub-slices, and checks the
-// invariants the gateway relies on: nothing reads out of bounds (ASan), consumed never exceeds the
-// input, a ready frame's size() equals consumed, prefixes never contradict the whole buffer, and
-// anything a parser accepts re-encodes to the same bytes (or, for error fields, the same fields).
+// (at several caps), the gssenc packet decoder (both phases) and every body parser, over the whole
+// input and over sub-slices, and checks the invariants the gateway relies on: nothing reads out of
+// bounds (ASan), consumed never exceeds the input, a ready frame's size() equals consumed, prefixes
+// never contradict the whole buffer, and anything a parser or the gssenc decoder accepts re-encodes
+// to the same bytes (or, for error fields, the same fields).
 // It must never write anything to disk itself; libFuzzer's corpus handling is the caller's choice.
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +15,7 @@
 
 #include "pgwire/constants.h"
 #include "pgwire/frame.h"
+#include "pgwire/gssenc.h"
 #include "pgwire/messages.h"
 #include "pgwire/startup.h"
 
@@ -215,6 +217,48 @@ void walk_stream(std::string_view in) {
   }
 }
 
+// ---- gssenc packets: bodies inside the input, within the phase's cap, canonical ----
+
+void check_gssenc_packet(std::string_view in, GssEncPhase phase) {
+  const GssEncDecode d = decode_gssenc_packet(in, phase);
+  switch (d.status) {
+    case GssEncDecode::Status::packet: {
+      FUZZ_CHECK(d.consumed == kGssEncLengthBytes + d.body.size() && d.consumed <= in.size());
+      FUZZ_CHECK(!d.body.empty() && d.body.size() <= gssenc_max_token(phase));
+      FUZZ_CHECK(d.body.data() == in.data() + kGssEncLengthBytes);
+      std::string again;
+      FUZZ_CHECK(encode_gssenc_packet(again, d.body, phase).ok());
+      FUZZ_CHECK(again == in.substr(0, d.consumed));
+      // Every strict prefix waits for more.
+      for (std::size_t n : {std::size_t{0}, std::size_t{3}, std::size_t{4}, d.consumed - 1}) {
+        if (n >= d.consumed) continue;
+        FUZZ_CHECK(decode_gssenc_packet(in.substr(0, n), phase).status == GssEncDecode::Status::need_more);
+      }
+      break;
+    }
+    case GssEncDecode::Status::need_more:
+      FUZZ_CHECK(d.consumed == 0 && d.body.empty());
+      if (in.size() < kGssEncLengthBytes) {
+        FUZZ_CHECK(d.wanted == 0);
+      } else {
+        FUZZ_CHECK(d.wanted > in.size() && d.wanted <= kGssEncLengthBytes + gssenc_max_token(phase));
+      }
+      break;
+    case GssEncDecode::Status::error:
+      FUZZ_CHECK(in.size() >= kGssEncLengthBytes && !d.error.message.empty() && d.consumed == 0);
+      break;
+  }
+}
+
+void walk_gssenc(std::string_view in, GssEncPhase phase) {
+  while (!in.empty()) {
+    check_gssenc_packet(in, phase);
+    const GssEncDecode d = decode_gssenc_packet(in, phase);
+    if (d.status != GssEncDecode::Status::packet) return;
+    in.remove_prefix(d.consumed);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -226,6 +270,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_frames(in, max_len);
   }
   walk_stream(in);
+  walk_gssenc(in, GssEncPhase::handshake);
+  walk_gssenc(in, GssEncPhase::data);
 
   check_parsers(in);
   if (size >= 1) check_parsers(in.substr(1));
