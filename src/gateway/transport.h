@@ -32,6 +32,7 @@ class Transport {
   // Bytes already decrypted and buffered inside the transport (epoll cannot see them).
   virtual std::size_t buffered() const { return 0; }
   virtual bool is_tls() const { return false; }
+  virtual bool is_gss_encrypted() const { return false; }
   // For TLS handshakes: ok when done, would_block while in progress.
   virtual IoResult handshake() { return {IoStatus::ok, 0}; }
   virtual std::string describe_error() const { return {}; }
