@@ -47,7 +47,45 @@ CREATE TABLE settings (
 );
 )sql";
 
-constexpr std::string_view kMigrations[] = {kV1};
+// v2: directories (issue 3) and the domain membership of clusters.
+// - A directory's DNS name and loopback address are unique among live directories: the gateway's
+//   krb5.conf has one [realms] entry per realm, and every directory's daemons bind fixed ports on
+//   their own address.
+// - admin_password holds the directory's Admin password only until the realm exists (the provider's
+//   create needs it once); the reconciler sets it to NULL right after. The file is 0600.
+// - clusters.domain is desired (directory id, '' = none); domain_joined is the directory actually
+//   joined, so leaving or moving knows what to undo even after a crash. A key rotation is requested by
+//   raising krb_rotation_requested; the reconciler copies it to krb_rotation_done once it has rotated.
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE directories (
+  id             TEXT PRIMARY KEY,
+  kind           TEXT NOT NULL DEFAULT 'mit',
+  dns_name       TEXT NOT NULL,
+  realm          TEXT NOT NULL,
+  short_name     TEXT NOT NULL,
+  description    TEXT NOT NULL DEFAULT '',
+  stage          TEXT NOT NULL,
+  stage_reason   TEXT NOT NULL DEFAULT '',
+  kdc_address    TEXT NOT NULL,
+  kdc_port       INTEGER NOT NULL,
+  kadmin_port    INTEGER NOT NULL,
+  kpasswd_port   INTEGER NOT NULL,
+  admin_password TEXT,
+  created_at     TEXT NOT NULL,
+  deleted        INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX directories_live_dns_name ON directories(dns_name) WHERE deleted = 0;
+CREATE UNIQUE INDEX directories_live_kdc_address ON directories(kdc_address) WHERE deleted = 0;
+ALTER TABLE clusters ADD COLUMN domain TEXT NOT NULL DEFAULT '';
+ALTER TABLE clusters ADD COLUMN domain_joined TEXT NOT NULL DEFAULT '';
+ALTER TABLE clusters ADD COLUMN domain_status TEXT NOT NULL DEFAULT '';
+ALTER TABLE clusters ADD COLUMN domain_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE clusters ADD COLUMN krb_caseins_users INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE clusters ADD COLUMN krb_rotation_requested INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE clusters ADD COLUMN krb_rotation_done INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::string_view kMigrations[] = {kV1, kV2};
 
 Result<int> current_version(sqlite3* db) {
   auto st = sqlite::Statement::prepare(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version");

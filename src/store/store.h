@@ -1,4 +1,4 @@
-// The control plane's source of truth for desired state: clusters, instances and settings.
+// The control plane's source of truth for desired state: clusters, instances, directories, settings.
 // Today backed by SQLite (WAL, foreign keys on, busy_timeout); the interface uses only plain C++
 // types so that a second implementation (etcd, for a replicated control plane) can exist later.
 //
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "common/secret.h"
 
 namespace borealis::store {
 
@@ -31,6 +32,40 @@ struct ClusterRecord {
   std::string status;
   bool iam_auth_enabled = false;
   std::string created_at;        // RFC 3339 UTC; set by the store if empty
+  bool deleted = false;
+  // Domain membership (Kerberos). `domain` is desired, the rest is what the reconciler achieved.
+  std::string domain;            // directory id to be a member of; "" = none
+  std::string domain_joined;     // directory whose principal/keytab exist (or may exist); "" = none
+  std::string domain_status;     // "" | enabling-kerberos | kerberos-enabled | enable-kerberos-failed | disabling-kerberos
+  std::string domain_reason;     // why enable-kerberos-failed, in words a person can act on
+  bool krb_caseins_users = false;  // cluster parameter krb_caseins_users
+  long long krb_rotation_requested = 0;  // raised by request_krb_key_rotation
+  long long krb_rotation_done = 0;       // the last request the reconciler carried out
+};
+
+// What the reconciler records about a cluster's domain membership.
+struct DomainMembershipState {
+  std::string joined;
+  std::string status;
+  std::string reason;
+};
+
+// A directory (see directory/directory.h for the model). Stages are AWS's strings ("Requested",
+// "Creating", "Active", "Failed", "Deleting", "Deleted"); the store does not interpret them.
+struct DirectoryRecord {
+  std::string id;
+  std::string kind = "mit";
+  std::string dns_name;
+  std::string realm;
+  std::string short_name;
+  std::string description;
+  std::string stage;
+  std::string stage_reason;
+  std::string kdc_address;
+  int kdc_port = 0;
+  int kadmin_port = 0;
+  int kpasswd_port = 0;
+  std::string created_at;  // set by the store if empty
   bool deleted = false;
 };
 
@@ -75,6 +110,28 @@ class Store {
   Result<std::vector<ClusterRecord>> list_clusters();
   Status update_cluster_status(const std::string& id, const std::string& status);
   Status delete_cluster(const std::string& id);
+  // Desired domain membership and Kerberos parameters (what `cluster modify` changes).
+  Status set_cluster_domain(const std::string& id, const std::string& directory_id);
+  Status set_cluster_krb_caseins_users(const std::string& id, bool on);
+  // Asks for a new service key; returns the new request number.
+  Result<long long> request_krb_key_rotation(const std::string& id);
+  // Actual membership, written by the reconciler.
+  Status update_cluster_membership(const std::string& id, const DomainMembershipState& state);
+  Status mark_krb_key_rotated(const std::string& id, long long request);
+
+  // Directories. create_directory keeps `admin_password` until clear_directory_admin_password;
+  // already_exists when a live directory has the id, DNS name or KDC address. get/list see live
+  // directories only; delete_directory is a soft delete (stage "Deleted") that also drops the password.
+  Result<DirectoryRecord> create_directory(DirectoryRecord directory, const Secret& admin_password);
+  Result<DirectoryRecord> get_directory(const std::string& id);
+  Result<std::vector<DirectoryRecord>> list_directories();
+  Status update_directory_stage(const std::string& id, const std::string& stage, const std::string& reason);
+  // nullopt once cleared (or never set).
+  Result<std::optional<Secret>> directory_admin_password(const std::string& id);
+  Status clear_directory_admin_password(const std::string& id);
+  Status delete_directory(const std::string& id);
+  // Live clusters whose desired or joined domain is `directory_id`.
+  Result<std::vector<ClusterRecord>> clusters_in_directory(const std::string& directory_id);
 
   // Instances. The cluster must exist and be live (not_found otherwise); socket_port must be unique.
   Result<InstanceRecord> create_instance(InstanceRecord instance);
@@ -92,6 +149,9 @@ class Store {
   static bool valid_endpoint_network(const std::string& prefix);
   // Same idea for socket ports, from 6000 up.
   Result<int> allocate_socket_port();
+  // A directory's own loopback address, 127.A.20.N (N = 1..254, same "endpoint_network" A), so its
+  // daemons can use fixed ports and parallel servers (each with its own A) never collide.
+  Result<std::string> allocate_directory_address();
 
   // Settings (e.g. the mock-SCRAM secret, the account id). nullopt when the key is absent.
   Result<std::optional<std::string>> get_setting(const std::string& key);

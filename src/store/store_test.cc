@@ -224,6 +224,148 @@ TEST_F(StoreTest, EndpointNetworkSettingMovesAllocations) {
     EXPECT_FALSE(Store::valid_endpoint_network(no)) << no;
 }
 
+static DirectoryRecord sample_directory(const std::string& id, const std::string& name, const std::string& address) {
+  DirectoryRecord d;
+  d.id = id;
+  d.dns_name = name;
+  d.realm = "CORP.EXAMPLE.COM";
+  d.short_name = "CORP";
+  d.stage = "Requested";
+  d.kdc_address = address;
+  d.kdc_port = 1088;
+  d.kadmin_port = 1749;
+  d.kpasswd_port = 1464;
+  return d;
+}
+
+TEST_F(StoreTest, DirectoryCrudKeepsThePasswordOnlyUntilCleared) {
+  auto s = Store::open(path_);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->schema_version(), 2);
+  auto created = s->create_directory(sample_directory("d-0123456789", "corp.example.com", "127.0.20.1"),
+                                     Secret("Adm1n!Passw0rd"));
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_FALSE(created->created_at.empty());
+
+  // Same DNS name or same address as a live directory: refused, and the message has no password.
+  auto dup_name = s->create_directory(sample_directory("d-aaaaaaaaaa", "corp.example.com", "127.0.20.2"),
+                                      Secret("Adm1n!Passw0rd"));
+  ASSERT_FALSE(dup_name.ok());
+  EXPECT_EQ(dup_name.error().code, Errc::already_exists);
+  EXPECT_EQ(dup_name.error().message.find("Passw0rd"), std::string::npos);
+  auto dup_addr = s->create_directory(sample_directory("d-bbbbbbbbbb", "other.example.com", "127.0.20.1"),
+                                      Secret("Adm1n!Passw0rd"));
+  EXPECT_EQ(dup_addr.error().code, Errc::already_exists);
+
+  auto got = s->get_directory("d-0123456789");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->realm, "CORP.EXAMPLE.COM");
+  EXPECT_EQ(got->kdc_port, 1088);
+  EXPECT_EQ(got->kadmin_port, 1749);
+  EXPECT_EQ(got->kpasswd_port, 1464);
+  EXPECT_EQ(got->stage, "Requested");
+
+  auto pw = s->directory_admin_password("d-0123456789");
+  ASSERT_TRUE(pw.ok());
+  ASSERT_TRUE(pw->has_value());
+  EXPECT_EQ((*pw)->reveal(), "Adm1n!Passw0rd");
+  ASSERT_TRUE(s->clear_directory_admin_password("d-0123456789").ok());
+  pw = s->directory_admin_password("d-0123456789");
+  ASSERT_TRUE(pw.ok());
+  EXPECT_FALSE(pw->has_value());
+
+  ASSERT_TRUE(s->update_directory_stage("d-0123456789", "Failed", "krb5kdc did not start").ok());
+  EXPECT_EQ(s->get_directory("d-0123456789")->stage_reason, "krb5kdc did not start");
+  EXPECT_EQ(s->update_directory_stage("d-ffffffffff", "Active", "").error().code, Errc::not_found);
+  EXPECT_EQ(s->list_directories()->size(), 1u);
+
+  ASSERT_TRUE(s->delete_directory("d-0123456789").ok());
+  EXPECT_EQ(s->get_directory("d-0123456789").error().code, Errc::not_found);
+  EXPECT_TRUE(s->list_directories()->empty());
+  // Name and address are free again.
+  EXPECT_TRUE(s->create_directory(sample_directory("d-cccccccccc", "corp.example.com", "127.0.20.1"),
+                                  Secret("Adm1n!Passw0rd")).ok());
+}
+
+TEST_F(StoreTest, DeletingADirectoryDropsItsPassword) {
+  auto s = Store::open(path_);
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE(s->create_directory(sample_directory("d-0123456789", "corp.example.com", "127.0.20.1"),
+                                  Secret("Adm1n!Passw0rd")).ok());
+  ASSERT_TRUE(s->delete_directory("d-0123456789").ok());
+  EXPECT_EQ(s->directory_admin_password("d-0123456789").error().code, Errc::not_found);
+  // The id can be reused; the new row starts with the new password, not the old one.
+  ASSERT_TRUE(s->create_directory(sample_directory("d-0123456789", "corp.example.com", "127.0.20.1"),
+                                  Secret("N3w!Passw0rd")).ok());
+  EXPECT_EQ((*s->directory_admin_password("d-0123456789"))->reveal(), "N3w!Passw0rd");
+}
+
+TEST_F(StoreTest, DirectoryAddressesAreSeparateFromEndpoints) {
+  auto s = Store::open(path_);
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE(s->set_setting("endpoint_network", "127.42").ok());
+  auto a = s->allocate_directory_address();
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(*a, "127.42.20.1");
+  auto b = s->allocate_directory_address();  // not yet written: still never the same
+  EXPECT_EQ(*b, "127.42.20.2");
+  ASSERT_TRUE(s->create_directory(sample_directory("d-0123456789", "corp.example.com", *a), Secret("x")).ok());
+  auto c = s->allocate_directory_address();
+  EXPECT_EQ(*c, "127.42.20.3");
+  // Endpoints never land in the directory subnet, even once everything below it is used.
+  std::set<std::string> seen;
+  for (int i = 0; i < 254 * 11; ++i) {
+    auto e = s->allocate_endpoint_address();
+    ASSERT_TRUE(e.ok());
+    EXPECT_EQ(e->rfind("127.42.20.", 0), std::string::npos) << *e;
+    seen.insert(*e);
+  }
+  EXPECT_EQ(seen.size(), 254u * 11u);
+}
+
+TEST_F(StoreTest, ClusterDomainMembership) {
+  auto s = Store::open(path_);
+  ASSERT_TRUE(s.ok());
+  auto c = sample_cluster("db1", "127.0.10.1");
+  c.domain = "d-0123456789";
+  c.krb_caseins_users = true;
+  c.domain_status = "kerberos-enabled";  // a caller cannot assert membership
+  ASSERT_TRUE(s->create_cluster(c).ok());
+  ASSERT_TRUE(s->create_cluster(sample_cluster("db2", "127.0.10.2")).ok());
+  auto got = s->get_cluster("db1");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->domain, "d-0123456789");
+  EXPECT_EQ(got->domain_status, "");
+  EXPECT_EQ(got->domain_joined, "");
+  EXPECT_TRUE(got->krb_caseins_users);
+
+  ASSERT_TRUE(s->update_cluster_membership("db1", {"d-0123456789", "kerberos-enabled", ""}).ok());
+  got = s->get_cluster("db1");
+  EXPECT_EQ(got->domain_joined, "d-0123456789");
+  EXPECT_EQ(got->domain_status, "kerberos-enabled");
+
+  EXPECT_EQ(*s->request_krb_key_rotation("db1"), 1);
+  EXPECT_EQ(*s->request_krb_key_rotation("db1"), 2);
+  ASSERT_TRUE(s->mark_krb_key_rotated("db1", 2).ok());
+  got = s->get_cluster("db1");
+  EXPECT_EQ(got->krb_rotation_requested, 2);
+  EXPECT_EQ(got->krb_rotation_done, 2);
+
+  // Leaving: desired goes first, joined stays until the reconciler has undone it.
+  ASSERT_TRUE(s->set_cluster_domain("db1", "").ok());
+  auto members = s->clusters_in_directory("d-0123456789");
+  ASSERT_TRUE(members.ok());
+  ASSERT_EQ(members->size(), 1u);
+  EXPECT_EQ((*members)[0].id, "db1");
+  ASSERT_TRUE(s->update_cluster_membership("db1", {"", "", ""}).ok());
+  EXPECT_TRUE(s->clusters_in_directory("d-0123456789")->empty());
+
+  ASSERT_TRUE(s->set_cluster_krb_caseins_users("db1", false).ok());
+  EXPECT_FALSE(s->get_cluster("db1")->krb_caseins_users);
+  EXPECT_EQ(s->set_cluster_domain("nope", "").error().code, Errc::not_found);
+  EXPECT_EQ(s->request_krb_key_rotation("nope").error().code, Errc::not_found);
+}
+
 TEST_F(StoreTest, FailedTransactionLeavesNoPartialRow) {
   auto s = Store::open(path_);
   ASSERT_TRUE(s.ok());
