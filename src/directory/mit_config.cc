@@ -55,6 +55,14 @@ std::string kdc_conf(const Directory& d, const RealmPaths& p) {
       fmt::arg("kadmin", d.kadmin_port), fmt::arg("kpasswd", d.kpasswd_port));
 }
 
+std::string_view no_dns_libdefaults() {
+  return "    rdns = false\n"
+         "    dns_canonicalize_hostname = false\n"
+         "    dns_lookup_kdc = false\n"
+         "    dns_lookup_realm = false\n"
+         "    udp_preference_limit = 1\n";
+}
+
 std::string client_krb5_conf(const Directory& d) {
   // No DNS anywhere: the realm is reachable only at the addresses written here, and host names are
   // used as given (service principals are postgres/<host> exactly as configured).
@@ -62,11 +70,7 @@ std::string client_krb5_conf(const Directory& d) {
       "# krb5.conf for borealis directory {id} ({dns})\n"
       "[libdefaults]\n"
       "    default_realm = {realm}\n"
-      "    rdns = false\n"
-      "    dns_canonicalize_hostname = false\n"
-      "    dns_lookup_kdc = false\n"
-      "    dns_lookup_realm = false\n"
-      "    udp_preference_limit = 1\n"
+      "{no_dns}"
       "\n"
       "[realms]\n"
       "    {realm} = {{\n"
@@ -79,7 +83,7 @@ std::string client_krb5_conf(const Directory& d) {
       "    .{dns} = {realm}\n"
       "    {dns} = {realm}\n",
       fmt::arg("id", d.id), fmt::arg("dns", d.dns_name), fmt::arg("realm", d.realm),
-      fmt::arg("addr", d.kdc_address), fmt::arg("kdc", d.kdc_port), fmt::arg("kadmin", d.kadmin_port),
+      fmt::arg("no_dns", no_dns_libdefaults()), fmt::arg("addr", d.kdc_address), fmt::arg("kdc", d.kdc_port), fmt::arg("kadmin", d.kadmin_port),
       fmt::arg("kpasswd", d.kpasswd_port));
 }
 

@@ -26,5 +26,8 @@ std::string kdc_conf(const Directory& dir, const RealmPaths& paths);
 std::string realm_krb5_conf(const Directory& dir);
 std::string kadm5_acl(const Directory& dir);
 std::string client_krb5_conf(const Directory& dir);
+// The [libdefaults] lines every borealis krb5.conf carries: no DNS at all (no reverse lookups, no
+// canonicalised host names, no KDC/realm discovery) and TCP first.
+std::string_view no_dns_libdefaults();
 
 }  // namespace borealis::directory::mit

@@ -146,6 +146,21 @@ Result<std::string> MitProvider::kadmin_local(const Directory& dir, const mit::R
   return run_tool(p, {options_.sbin_dir + "/kadmin.local", "-r", dir.realm, "-q", query}, {});
 }
 
+Result<std::string> MitProvider::admin_query(const Directory& dir, const Secret& admin_password,
+                                             const std::string& query, const std::vector<const Secret*>& stdin_lines) {
+  if (auto st = check_directory(dir); !st) return st.error();
+  // The query is argv (visible in ps): it may name principals, never carry a password.
+  if (query.find('\n') != std::string::npos || query.find("-pw") != std::string::npos)
+    return make_error(Errc::invalid_argument, "kadmin query must not carry a password; feed it on stdin");
+  std::vector<const Secret*> lines{&admin_password};
+  lines.insert(lines.end(), stdin_lines.begin(), stdin_lines.end());
+  const auto p = paths(dir);
+  auto out = run_tool(p, {options_.bin_dir + "/kadmin", "-r", dir.realm, "-p", std::string(kAdminPrincipal), "-q", query},
+                      lines);
+  if (!out) return out.error();
+  return out;
+}
+
 Status MitProvider::create(const Directory& dir, const Secret& admin_password) {
   if (auto st = check_directory(dir); !st) return st;
   if (auto st = validate_admin_password(admin_password); !st) return st;

@@ -31,6 +31,7 @@ struct MitOptions {
   supervise::ServiceUser user;
   std::string stdin_exec;  // absolute path of borealis-stdin-exec
   std::string sbin_dir = "/usr/sbin";
+  std::string bin_dir = "/usr/bin";  // the client tools (kadmin)
   std::chrono::milliseconds tool_timeout{30'000};
   supervise::RestartPolicy restart{true, std::chrono::milliseconds(200), std::chrono::milliseconds(10'000),
                                    std::chrono::milliseconds(60'000)};
@@ -53,6 +54,13 @@ class MitProvider final : public DirectoryProvider {
   Status export_keytab(const Directory& dir, const std::string& path,
                        const std::vector<std::string>& principals) override;
   std::string client_krb5_conf(const Directory& dir) const override;
+
+  // Runs `kadmin -p Admin -q <query>` against the directory's kadmind, as any user of the directory
+  // would (so the kadm5 ACL applies): Admin's password, then `stdin_lines`, are fed on stdin, never
+  // argv. Returns the tool's output, which never echoes what it read; kadmin may exit 0 after a
+  // failed query, so the caller checks the output ("Principal \"…\" created."). For `borealis dev`.
+  Result<std::string> admin_query(const Directory& dir, const Secret& admin_password, const std::string& query,
+                                  const std::vector<const Secret*>& stdin_lines);
 
   // The highest key version number of `name` in the database.
   Result<int> current_kvno(const Directory& dir, const std::string& name);
