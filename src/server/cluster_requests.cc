@@ -6,6 +6,7 @@
 #include "auth/scram.h"
 #include "cluster/roles.h"
 #include "common/random.h"
+#include "server/directory_requests.h"
 
 namespace borealis::server {
 namespace {
@@ -85,6 +86,10 @@ Result<store::ClusterRecord> request_create_cluster(store::Store& store, CreateC
   if (auto s = validate_master_password(request.master_password); !s) return std::move(s).error();
   if (auto existing = store.get_cluster(id); existing.ok() && !existing->deleted)
     return make_error(Errc::already_exists, "DB cluster " + id + " already exists");
+  if (request.domain == "none") request.domain.clear();
+  if (!request.domain.empty()) {
+    if (auto s = validate_cluster_domain(store, request.domain); !s) return std::move(s).error();
+  }
   auto naming = load_endpoint_naming(store);
   if (!naming.ok()) return std::move(naming).error();
 
@@ -102,6 +107,8 @@ Result<store::ClusterRecord> request_create_cluster(store::Store& store, CreateC
   rec.endpoint_host = naming->cluster_host(id);
   rec.status = "creating";
   rec.iam_auth_enabled = request.iam_auth_enabled;
+  rec.domain = request.domain;
+  rec.krb_caseins_users = request.krb_caseins_users;
   Result<store::ClusterRecord> created = make_error(Errc::internal, "not created");
   Status tx = store.transaction([&]() -> Status {
     auto address = store.allocate_endpoint_address();

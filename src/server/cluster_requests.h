@@ -17,6 +17,8 @@ struct CreateClusterRequest {
   Secret master_password;
   bool iam_auth_enabled = false;
   int port = 5432;
+  std::string domain = "";  // directory id to join ("" or "none": no domain); must exist
+  bool krb_caseins_users = false;
 };
 
 // Names and settings shared by every cluster of this control plane.

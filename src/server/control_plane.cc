@@ -55,6 +55,15 @@ Status ensure_settings(store::Store& store) {
 
 }  // namespace
 
+std::string stdin_exec_path() {
+  // Installed beside borealis; in a build tree it sits where CMake put it (BOREALIS_STDIN_EXEC, set by
+  // src/server/CMakeLists.txt).
+  const std::string self = self_exe();
+  const std::string beside = self.substr(0, self.rfind('/') + 1) + "borealis-stdin-exec";
+  if (::access(beside.c_str(), X_OK) == 0) return beside;
+  return BOREALIS_STDIN_EXEC;
+}
+
 int run_server(const ServerOptions& options) {
   DataDir dir{options.data_dir.empty() ? default_data_dir() : options.data_dir};
   auto user = supervise::lookup_or_create(options.service_user);
@@ -109,9 +118,10 @@ int run_server(const ServerOptions& options) {
 
   log::info("server", "borealis server running: data dir {}, service user {} (uid {})", dir.root, user->name, user->uid);
   supervise::Supervisor supervisor;
+  const std::string self = self_exe();
   Reconciler reconciler(dir, *store, supervisor, *user,
-                        ReconcilerOptions{self_exe(), options.log_level, options.instance_max_connections,
-                                          options.gateway_auth_timeout_s});
+                        ReconcilerOptions{self, options.log_level, options.instance_max_connections,
+                                          options.gateway_auth_timeout_s, stdin_exec_path()});
   auto next_reconcile = std::chrono::steady_clock::now();
   for (;;) {
     for (const std::string& name : supervisor.poll()) {
@@ -121,6 +131,7 @@ int run_server(const ServerOptions& options) {
                   info->current_backoff.count());
       }
     }
+    reconciler.poll_directories();
     auto now = std::chrono::steady_clock::now();
     if (now >= next_reconcile) {
       reconciler.reconcile_once();

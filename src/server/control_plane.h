@@ -31,4 +31,7 @@ struct ServerOptions {
 
 int run_server(const ServerOptions& options);
 
+// borealis-stdin-exec, which feeds passwords to the MIT Kerberos tools on stdin (never argv).
+std::string stdin_exec_path();
+
 }  // namespace borealis::server

@@ -3,7 +3,10 @@
 //   <data>/borealis.db      0600, the store (desired state)
 //   <data>/tls/ca.pem       0644, the CA clients trust (printed by `borealis dev`)
 //   <data>/tls/ca.key       0600, owner only (the control plane signs endpoint certificates)
-//   <data>/gateway/         0700 service user: config.json and endpoint certificates/keys (0600)
+//   <data>/gateway/         0700 service user: config.json and endpoint certificates/keys (0600),
+//                           krb5.conf (0644, the gateway's KRB5_CONFIG), <cluster>.keytab (0600),
+//                           rcache/ (0700, one replay cache file per Kerberos endpoint)
+//   <data>/directories/     0711; <id>/ 0700 service user: an MIT realm (see directory/mit_config.h)
 //   <data>/logs/            0711; each log file 0600 owned by the process that writes it
 //   <data>/instances, run   see cluster/layout.h
 // It must never loosen a mode on an existing secret.
@@ -27,6 +30,10 @@ struct DataDir {
   std::string gateway_config() const { return gateway_dir() + "/config.json"; }
   std::string endpoint_cert(const std::string& name) const { return gateway_dir() + "/" + name + ".crt"; }
   std::string endpoint_key(const std::string& name) const { return gateway_dir() + "/" + name + ".key"; }
+  std::string gateway_krb5_conf() const { return gateway_dir() + "/krb5.conf"; }
+  std::string endpoint_keytab(const std::string& name) const { return gateway_dir() + "/" + name + ".keytab"; }
+  std::string replay_cache_dir() const { return gateway_dir() + "/rcache"; }
+  std::string replay_cache(const std::string& name) const { return replay_cache_dir() + "/" + name; }
   std::string logs_dir() const { return root + "/logs"; }
   std::string gateway_log() const { return logs_dir() + "/gateway.log"; }
 

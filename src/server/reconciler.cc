@@ -49,7 +49,14 @@ Status check_guard_library(const supervise::ServiceUser& user) {
 
 Reconciler::Reconciler(DataDir dir, store::Store& store, supervise::Supervisor& supervisor,
                        supervise::ServiceUser user, ReconcilerOptions options)
-    : dir_(std::move(dir)), store_(store), supervisor_(supervisor), user_(std::move(user)), options_(std::move(options)) {}
+    : dir_(std::move(dir)),
+      store_(store),
+      supervisor_(supervisor),
+      user_(std::move(user)),
+      options_(std::move(options)),
+      provider_(directory::MitOptions{dir_.root, user_, options_.stdin_exec}),
+      directories_(store_, provider_),
+      membership_(dir_, store_, provider_, directories_, user_) {}
 
 Reconciler::~Reconciler() = default;
 
@@ -99,6 +106,10 @@ Status Reconciler::reconcile_cluster(store::ClusterRecord& c) {
 }
 
 Status Reconciler::delete_cluster(const store::ClusterRecord& c) {
+  // The principal goes with the cluster. A directory that cannot be reached must not keep a deleted
+  // cluster alive: the orphan principal is logged and left behind.
+  if (auto s = membership_.leave(c); !s)
+    log::warn("server", "cluster {}: leaving domain {}: {}", c.id, c.domain_joined, s.error().message);
   auto instances = store_.list_instances(c.id);
   if (!instances.ok()) return std::move(instances).error();
   for (const store::InstanceRecord& rec : *instances) {
@@ -123,6 +134,7 @@ Status Reconciler::delete_cluster(const store::ClusterRecord& c) {
 }
 
 void Reconciler::reconcile_once() {
+  directories_.reconcile_once();
   auto clusters = store_.list_clusters();
   if (!clusters.ok()) {
     log::error("server", "cannot read clusters: {}", clusters.error().message);
@@ -130,8 +142,15 @@ void Reconciler::reconcile_once() {
   }
   for (store::ClusterRecord& c : *clusters) {
     if (c.deleted) continue;
-    if (auto s = reconcile_cluster(c); !s) log::error("server", "cluster {}: {} (will retry)", c.id, s.error().message);
+    if (auto s = reconcile_cluster(c); !s) {
+      log::error("server", "cluster {}: {} (will retry)", c.id, s.error().message);
+      continue;
+    }
+    if (c.status != "available") continue;  // deleted in this pass
+    if (auto s = membership_.reconcile(c); !s)
+      log::error("server", "cluster {} domain membership: {} (will retry)", c.id, s.error().message);
   }
+  if (auto s = membership_.write_krb5_conf(); !s) log::error("server", "gateway krb5.conf: {}", s.error().message);
   if (auto s = write_gateway_config(); !s) log::error("server", "gateway config: {}", s.error().message);
   if (auto s = ensure_gateway(); !s) log::error("server", "gateway: {}", s.error().message);
 }
@@ -162,6 +181,7 @@ Status Reconciler::write_gateway_config() {
       e.tls_cert = dir_.endpoint_cert(c.id);
       e.tls_key = dir_.endpoint_key(c.id);
       e.iam_enabled = c.iam_auth_enabled;
+      e.kerberos = membership_.kerberos_config(c);
       e.instance = {rec.id, layout->socket_dir, rec.socket_port,
                     std::max(1, options_.instance_max_connections - kReservedConnections)};
       gc.endpoints.push_back(std::move(e));
@@ -190,7 +210,10 @@ Status Reconciler::ensure_gateway() {
   supervise::ChildSpec spec;
   spec.name = "gateway";
   spec.process.argv = {options_.self_exe, "gateway", "--config", dir_.gateway_config(), "--log-level", options_.log_level};
-  spec.process.env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8"};
+  // KRB5_CONFIG: the realms of the Active directories (membership.cc rewrites it; MIT re-reads a
+  // changed profile). KRB5RCACHEDIR: any replay cache not named in the config stays in the data dir.
+  spec.process.env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "KRB5_CONFIG=" + dir_.gateway_krb5_conf(),
+                      "KRB5RCACHEDIR=" + dir_.replay_cache_dir()};
   spec.process.working_dir = dir_.gateway_dir();
   if (!user_.is_current_user) {
     spec.process.uid = user_.uid;
@@ -204,6 +227,8 @@ Status Reconciler::ensure_gateway() {
   return ok_status();
 }
 
+void Reconciler::poll_directories() { directories_.poll(); }
+
 void Reconciler::shutdown() {
   if (supervisor_.contains("gateway")) {
     auto r = supervisor_.stop("gateway", {{SIGTERM, std::chrono::seconds(35)}, {SIGINT, std::chrono::seconds(5)}});
@@ -214,6 +239,7 @@ void Reconciler::shutdown() {
       if (auto s = inst->stop(); !s) log::warn("server", "stopping instance {}: {}", id, s.error().message);
     }
   }
+  directories_.shutdown();
 }
 
 }  // namespace borealis::server

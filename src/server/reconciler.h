@@ -1,6 +1,7 @@
-// Drives actual state towards the store's desired state, one idempotent step at a time: instances
-// initialised, started and bootstrapped; endpoint certificates issued; the gateway's config written
-// and the gateway supervised; deleted clusters torn down. Every step can be interrupted (kill -9) and
+// Drives actual state towards the store's desired state, one idempotent step at a time: directories
+// (directory_reconciler.h); instances initialised, started and bootstrapped; endpoint certificates
+// issued; domain membership (membership.h); the gateway's config and krb5.conf written and the
+// gateway supervised; deleted clusters torn down. Every step can be interrupted (kill -9) and
 // re-run: it checks what exists before it acts.
 #pragma once
 
@@ -10,7 +11,10 @@
 
 #include "cluster/instance.h"
 #include "common/result.h"
+#include "directory/mit_provider.h"
 #include "server/data_dir.h"
+#include "server/directory_reconciler.h"
+#include "server/membership.h"
 #include "store/store.h"
 #include "supervise/service_user.h"
 #include "supervise/supervisor.h"
@@ -22,6 +26,7 @@ struct ReconcilerOptions {
   std::string log_level = "info";
   int instance_max_connections = 200;
   int gateway_auth_timeout_s = 60;  // GatewayConfig::auth_timeout_s
+  std::string stdin_exec;           // borealis-stdin-exec, for the MIT directory provider
 };
 
 class Reconciler {
@@ -30,9 +35,11 @@ class Reconciler {
              ReconcilerOptions options);
   ~Reconciler();
 
-  // One pass over every cluster; errors of one cluster are logged and retried on the next pass.
+  // One pass over every directory and cluster; errors of one are logged and retried on the next pass.
   void reconcile_once();
-  // Stops the gateway (graceful), then every instance (fast shutdown).
+  // Restarts crashed directory daemons; call often, from the thread that runs reconcile_once.
+  void poll_directories();
+  // Stops the gateway (graceful), then every instance (fast shutdown), then the directories' daemons.
   void shutdown();
 
  private:
@@ -48,6 +55,9 @@ class Reconciler {
   supervise::ServiceUser user_;
   ReconcilerOptions options_;
   std::map<std::string, std::unique_ptr<cluster::Instance>> instances_;  // by instance id
+  directory::MitProvider provider_;
+  DirectoryReconciler directories_;
+  Membership membership_;
   std::string last_gateway_config_;  // rendered with version 0, to detect changes
   long long gateway_config_version_ = 0;
 };

@@ -1,0 +1,70 @@
+// Domain membership of clusters (Kerberos), one idempotent step at a time:
+//   join:   the directory must exist and be Active (else enable-kerberos-failed with the reason, tried
+//           again every pass, so it repairs itself once the directory is fixed) → enabling-kerberos →
+//           postgres/<endpoint host> in the directory (an existing principal is fine) → keytab exported
+//           to <data>/gateway/<cluster>.keytab (0600, service user) → kerberos-enabled;
+//   leave:  disabling-kerberos → principal and keytab removed → no membership;
+//   move:   leave the old directory, then join the new one;
+//   rotate: new key (the previous kvno stays), keytab re-exported.
+// `domain_joined` is written before anything is created in a directory, so a pass that dies half way
+// knows what to undo. Also renders the gateway's krb5.conf and the endpoints' KerberosConfig.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "directory/provider.h"
+#include "gateway/config.h"
+#include "server/data_dir.h"
+#include "server/directory_reconciler.h"
+#include "store/store.h"
+#include "supervise/service_user.h"
+
+namespace borealis::server {
+
+// Status values, as AWS shows them for PostgreSQL.
+inline constexpr std::string_view kEnablingKerberos = "enabling-kerberos";
+inline constexpr std::string_view kKerberosEnabled = "kerberos-enabled";
+inline constexpr std::string_view kEnableKerberosFailed = "enable-kerberos-failed";
+inline constexpr std::string_view kDisablingKerberos = "disabling-kerberos";
+inline constexpr std::string_view kPendingEnableKerberos = "pending-enable-kerberos";
+inline constexpr std::string_view kPendingDisableKerberos = "pending-disable-kerberos";
+
+class Membership {
+ public:
+  Membership(const DataDir& dir, store::Store& store, directory::DirectoryProvider& provider,
+             const DirectoryReconciler& directories, const supervise::ServiceUser& user);
+
+  // Moves one available cluster's membership one pass towards its desired domain.
+  Status reconcile(const store::ClusterRecord& cluster);
+  // Removes the cluster's principal and keytab from the directory it joined (cluster deletion).
+  Status leave(const store::ClusterRecord& cluster);
+
+  // The gateway's view: nullopt unless the cluster is kerberos-enabled in a running directory.
+  std::optional<gateway::KerberosConfig> kerberos_config(const store::ClusterRecord& cluster);
+  // Writes <data>/gateway/krb5.conf (0644, no secrets) with every running directory's realm, only
+  // when its text changed. Always written, even without realms, so the gateway's KRB5_CONFIG exists.
+  Status write_krb5_conf();
+
+ private:
+  Status join(const store::ClusterRecord& c);
+  Status rotate(const store::ClusterRecord& c, const directory::Directory& d);
+  Status set_state(const store::ClusterRecord& c, const std::string& joined, std::string_view status,
+                   const std::string& reason);
+  Status export_keytab(const store::ClusterRecord& c, const directory::Directory& d, const std::string& principal);
+  // The joined directory if it is Active and its daemons run here.
+  Result<std::optional<directory::Directory>> usable_directory(const std::string& id, std::string* why);
+
+  const DataDir& dir_;
+  store::Store& store_;
+  directory::DirectoryProvider& provider_;
+  const DirectoryReconciler& directories_;
+  const supervise::ServiceUser& user_;
+  std::string last_krb5_conf_;
+};
+
+// The text of the gateway's krb5.conf for these realms (pure; tested).
+std::string gateway_krb5_conf(const std::vector<directory::Directory>& directories);
+
+}  // namespace borealis::server
