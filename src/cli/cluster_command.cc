@@ -11,19 +11,35 @@
 #include "common/fs.h"
 #include "server/cluster_requests.h"
 #include "server/data_dir.h"
+#include "server/directory_requests.h"
+#include "server/membership.h"
 #include "store/store.h"
 
 namespace borealis::cli {
 namespace {
 
-Result<store::Store> open_store(const std::string& data_dir) {
-  server::DataDir dir{data_dir.empty() ? server::default_data_dir() : data_dir};
-  if (!fs::exists(dir.store_path()))
-    return make_error(Errc::not_found, "no borealis data dir at " + dir.root + " (start `borealis server` first)");
-  return store::Store::open(dir.store_path());
+// DomainMemberships as AWS shows them (Domain, Status, FQDN, IAMRoleName), plus StatusReason. The
+// status is the reconciler's; before it has acted, AWS's pending-* values say what is coming.
+nlohmann::json domain_memberships(store::Store& store, const store::ClusterRecord& c) {
+  nlohmann::json out = nlohmann::json::array();
+  const std::string& domain = c.domain.empty() ? c.domain_joined : c.domain;
+  if (domain.empty()) return out;
+  std::string status = c.domain_status;
+  if (c.domain.empty() && status != server::kDisablingKerberos) status = server::kPendingDisableKerberos;
+  else if (!c.domain.empty() && c.domain_joined != c.domain && status != server::kEnableKerberosFailed &&
+           status != server::kDisablingKerberos)
+    status = server::kPendingEnableKerberos;
+  else if (status.empty()) status = server::kPendingEnableKerberos;
+  auto d = store.get_directory(domain);
+  out.push_back({{"Domain", domain},
+                 {"Status", status},
+                 {"FQDN", d.ok() ? d->dns_name : ""},
+                 {"IAMRoleName", ""},
+                 {"StatusReason", c.domain_reason}});
+  return out;
 }
 
-nlohmann::json describe(const store::ClusterRecord& c, const std::string& data_dir) {
+nlohmann::json describe(store::Store& store, const store::ClusterRecord& c, const std::string& data_dir) {
   server::DataDir dir{data_dir.empty() ? server::default_data_dir() : data_dir};
   return {{"DBClusterIdentifier", c.id},
           {"Status", c.status},
@@ -35,6 +51,8 @@ nlohmann::json describe(const store::ClusterRecord& c, const std::string& data_d
           {"Port", c.port},
           {"DbClusterResourceId", c.resource_id},
           {"IAMDatabaseAuthenticationEnabled", c.iam_auth_enabled},
+          {"DomainMemberships", domain_memberships(store, c)},
+          {"KrbCaseinsUsers", c.krb_caseins_users},
           {"CAFile", dir.ca_cert()}};
 }
 
@@ -44,6 +62,13 @@ int fail(const Error& e) {
 }
 
 }  // namespace
+
+Result<store::Store> open_store(const std::string& data_dir) {
+  server::DataDir dir{data_dir.empty() ? server::default_data_dir() : data_dir};
+  if (!fs::exists(dir.store_path()))
+    return make_error(Errc::not_found, "no borealis data dir at " + dir.root + " (start `borealis server` first)");
+  return store::Store::open(dir.store_path());
+}
 
 void poke_server(const std::string& data_dir) {
   server::DataDir dir{data_dir.empty() ? server::default_data_dir() : data_dir};
@@ -64,10 +89,12 @@ int run_cluster_create(const ClusterCommandOptions& o) {
   if (!store.ok()) return fail(store.error());
   std::string password = o.master_password;
   if (o.password_stdin) std::getline(std::cin, password);
-  auto c = server::request_create_cluster(*store, {o.id, o.master_username, Secret(std::move(password)), o.enable_iam, 5432});
+  server::CreateClusterRequest request{o.id, o.master_username, Secret(std::move(password)), o.enable_iam, 5432};
+  request.domain = o.domain;
+  auto c = server::request_create_cluster(*store, std::move(request));
   if (!c.ok()) return fail(c.error());
   poke_server(o.data_dir);
-  std::cout << describe(*c, o.data_dir).dump(2) << "\n";
+  std::cout << describe(*store, *c, o.data_dir).dump(2) << "\n";
   return 0;
 }
 
@@ -86,7 +113,7 @@ int run_cluster_list(const ClusterCommandOptions& o) {
   if (!list.ok()) return fail(list.error());
   nlohmann::json out = nlohmann::json::array();
   for (const auto& c : *list) {
-    if (!c.deleted) out.push_back(describe(c, o.data_dir));
+    if (!c.deleted) out.push_back(describe(*store, c, o.data_dir));
   }
   std::cout << nlohmann::json{{"DBClusters", out}}.dump(2) << "\n";
   return 0;
@@ -97,7 +124,26 @@ int run_cluster_describe(const ClusterCommandOptions& o) {
   if (!store.ok()) return fail(store.error());
   auto c = store->get_cluster(o.id);
   if (!c.ok() || c->deleted) return fail(make_error(Errc::not_found, "DB cluster " + o.id + " not found"));
-  std::cout << describe(*c, o.data_dir).dump(2) << "\n";
+  std::cout << describe(*store, *c, o.data_dir).dump(2) << "\n";
+  return 0;
+}
+
+int run_cluster_modify(const ClusterCommandOptions& o) {
+  auto store = open_store(o.data_dir);
+  if (!store.ok()) return fail(store.error());
+  server::ModifyClusterRequest request;
+  request.id = o.id;
+  if (!o.domain.empty()) request.domain = o.domain;
+  if (o.krb_caseins_users == "on") request.krb_caseins_users = true;
+  else if (o.krb_caseins_users == "off") request.krb_caseins_users = false;
+  else if (!o.krb_caseins_users.empty())
+    return fail(make_error(Errc::invalid_argument, "--krb-caseins-users must be on or off"));
+  request.rotate_kerberos_key = o.rotate_kerberos_key;
+  if (auto s = server::request_modify_cluster(*store, request); !s) return fail(s.error());
+  poke_server(o.data_dir);
+  auto c = store->get_cluster(o.id);
+  if (!c.ok()) return fail(c.error());
+  std::cout << describe(*store, *c, o.data_dir).dump(2) << "\n";
   return 0;
 }
 

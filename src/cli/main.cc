@@ -1,11 +1,13 @@
 // borealis: one binary, several roles. `server` is the control plane, `gateway` the data plane it
-// supervises, `dev` the quickstart, `cluster` a small command-line front for desired state.
+// supervises, `dev` the quickstart, `cluster` and `directory` a small command-line front for desired
+// state, `krb5-conf` the client Kerberos config of a directory.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
 #include "cli/cluster_command.h"
 #include "cli/dev_command.h"
+#include "cli/directory_command.h"
 #include "cli/gateway_command.h"
 #include "cli/log_level.h"
 #include "cli/version.h"
@@ -52,6 +54,7 @@ int main(int argc, char** argv) {
   auto* pw_stdin = create->add_flag("--master-user-password-stdin", cl.password_stdin, "Read the master password from stdin");
   pw->excludes(pw_stdin);
   create->add_flag("--enable-iam-database-authentication", cl.enable_iam, "Allow IAM token logins");
+  create->add_option("--domain", cl.domain, "Directory id (d-…) whose domain the cluster joins");
   auto* del = cluster_cmd->add_subcommand("delete", "Delete a cluster and its data");
   del->add_option("--data-dir", cl.data_dir, "Data directory");
   del->add_option("--db-cluster-identifier,--id", cl.id, "Cluster identifier")->required();
@@ -60,6 +63,38 @@ int main(int argc, char** argv) {
   auto* desc = cluster_cmd->add_subcommand("describe", "Describe one cluster (JSON)");
   desc->add_option("--data-dir", cl.data_dir, "Data directory");
   desc->add_option("--db-cluster-identifier,--id", cl.id, "Cluster identifier")->required();
+
+  auto* modify = cluster_cmd->add_subcommand("modify", "Change a cluster's domain membership and Kerberos settings");
+  modify->add_option("--data-dir", cl.data_dir, "Data directory");
+  modify->add_option("--db-cluster-identifier,--id", cl.id, "Cluster identifier")->required();
+  modify->add_option("--domain", cl.domain, "Directory id (d-…) to join, or none to leave the domain");
+  modify->add_option("--krb-caseins-users", cl.krb_caseins_users, "Case-insensitive Kerberos user names")
+      ->check(CLI::IsMember({"on", "off"}));
+  modify->add_flag("--rotate-kerberos-key", cl.rotate_kerberos_key,
+                   "New key for the cluster's service principal (the previous one stays valid)");
+
+  cli::DirectoryCommandOptions dir_opts;
+  auto* directory_cmd = app.add_subcommand("directory", "Create, delete, list and describe directories (MIT KDC)");
+  directory_cmd->require_subcommand(1);
+  auto* dir_create = directory_cmd->add_subcommand("create", "Request a new directory");
+  dir_create->add_option("--data-dir", dir_opts.data_dir, "Data directory");
+  dir_create->add_option("--name", dir_opts.name, "DNS name, e.g. corp.example.com")->required();
+  dir_create->add_option("--short-name", dir_opts.short_name, "Short (NetBIOS-like) name");
+  dir_create->add_option("--description", dir_opts.description, "Description");
+  auto* dir_pw = dir_create->add_option("--password", dir_opts.password, "Password of the directory's Admin");
+  auto* dir_pw_stdin = dir_create->add_flag("--password-stdin", dir_opts.password_stdin, "Read the Admin password from stdin");
+  dir_pw->excludes(dir_pw_stdin);
+  auto* dir_describe = directory_cmd->add_subcommand("describe", "Describe one directory (JSON)");
+  dir_describe->add_option("--data-dir", dir_opts.data_dir, "Data directory");
+  dir_describe->add_option("--directory-id", dir_opts.id, "Directory id (d-…)")->required();
+  auto* dir_list = directory_cmd->add_subcommand("list", "List directories (JSON)");
+  dir_list->add_option("--data-dir", dir_opts.data_dir, "Data directory");
+  auto* dir_delete = directory_cmd->add_subcommand("delete", "Delete a directory (no cluster may use it)");
+  dir_delete->add_option("--data-dir", dir_opts.data_dir, "Data directory");
+  dir_delete->add_option("--directory-id", dir_opts.id, "Directory id (d-…)")->required();
+  auto* krb5_conf = app.add_subcommand("krb5-conf", "Print a client krb5.conf for a directory");
+  krb5_conf->add_option("--data-dir", dir_opts.data_dir, "Data directory");
+  krb5_conf->add_option("directory-id", dir_opts.id, "Directory id (d-…)")->required();
 
   CLI11_PARSE(app, argc, argv);
 
@@ -84,5 +119,17 @@ int main(int argc, char** argv) {
   if (*del) return cli::run_cluster_delete(cl);
   if (*list) return cli::run_cluster_list(cl);
   if (*desc) return cli::run_cluster_describe(cl);
+  if (*modify) return cli::run_cluster_modify(cl);
+  if (*dir_create) {
+    if (dir_opts.password.empty() && !dir_opts.password_stdin) {
+      std::cerr << "borealis: --password or --password-stdin is required\n";
+      return 2;
+    }
+    return cli::run_directory_create(dir_opts);
+  }
+  if (*dir_describe) return cli::run_directory_describe(dir_opts);
+  if (*dir_list) return cli::run_directory_list(dir_opts);
+  if (*dir_delete) return cli::run_directory_delete(dir_opts);
+  if (*krb5_conf) return cli::run_krb5_conf(dir_opts);
   return 2;
 }
