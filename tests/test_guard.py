@@ -8,6 +8,7 @@ import unittest
 import psycopg2
 
 import harness
+import pgproto
 
 INSUFFICIENT_PRIVILEGE = "42501"
 
@@ -129,6 +130,43 @@ class Guard(harness.ClusterTestCase):
         self.assertTrue(os.path.isabs(loaded), loaded)
         self.assertEqual(os.path.basename(loaded), "borealis_guard.so")
 
+
+    # --- borealis.* session facts (src/pgext/session_facts.c) ---------------------------------
+    def test_session_facts_are_set_by_the_gateway_and_read_only(self):
+        self.assertEqual(self.value("SHOW borealis.auth_method"), "scram")
+        self.assertEqual(self.value("SHOW borealis.auth_principal"), "")
+        self.assertEqual(self.value("SHOW borealis.gss_encrypted"), "off")
+        for sql in ["SET borealis.auth_method = 'gss'", "SET borealis.auth_principal = 'x@Y'",
+                    "RESET borealis.gss_encrypted", "SET borealis.anything_else = 'x'"]:
+            with self.subTest(sql=sql), self.conn.cursor() as cur, self.assertRaises(psycopg2.Error):
+                cur.execute(sql)
+        with self.conn.cursor() as cur, self.assertRaises(psycopg2.Error):
+            cur.execute(f"ALTER ROLE {self.server.master_user} SET borealis.auth_principal = 'x@Y'")
+        self.assertEqual(self.value("SHOW borealis.auth_method"), "scram")
+
+    def test_clients_cannot_pass_session_facts(self):
+        for extra in [{"borealis.auth_principal": "alice@CORP.EXAMPLE.COM"},
+                      {"Borealis.Auth_Method": "gss"},
+                      {"options": "-c borealis.auth_method=gss"},
+                      {"options": "--BOREALIS.gss_encrypted=on"}]:
+            with self.subTest(extra=extra):
+                c = pgproto.Conn(self.cluster.address, self.cluster.port)
+                try:
+                    result = pgproto.login(c, self.server.master_user, self.server.master_password, params=extra)
+                finally:
+                    c.close()
+                self.assertIn("error", result)
+                self.assertEqual(result["error"]["C"], INSUFFICIENT_PRIVILEGE)
+                self.assertIn('parameters under "borealis."', result["error"]["M"])
+        # Other dotted settings still pass through to the backend.
+        c = pgproto.Conn(self.cluster.address, self.cluster.port)
+        try:
+            result = pgproto.login(c, self.server.master_user, self.server.master_password,
+                                   params={"application_name": "facts", "options": "-c statement_timeout=5s"})
+            self.assertNotIn("error", result)
+            self.assertEqual(pgproto.query(c, "SHOW statement_timeout")["rows"], [["5s"]])
+        finally:
+            c.close()
 
 if __name__ == "__main__":
     unittest.main()

@@ -4,29 +4,17 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <vector>
 
+#include "auth/policy_table.h"
 #include "auth/scram.h"
 
-#ifndef BOREALIS_AUTH_TESTDATA
-#error "BOREALIS_AUTH_TESTDATA must name the directory holding method_cases.tsv"
-#endif
 
 namespace borealis::auth {
 namespace {
 
 constexpr long long kNow = 1'700'000'000;
 constexpr std::size_t kColumns = 13;
-
-std::vector<std::string> split_tabs(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream in(line);
-  std::string field;
-  while (std::getline(in, field, '\t')) out.push_back(field);
-  return out;
-}
 
 bool flag(const std::string& s) {
   EXPECT_TRUE(s == "0" || s == "1") << "bad boolean column: " << s;
@@ -55,18 +43,9 @@ const char* method_name(Method m) {
 }
 
 TEST(SelectMethod, PolicyTable) {
-  std::ifstream file(std::string(BOREALIS_AUTH_TESTDATA) + "/method_cases.tsv");
-  ASSERT_TRUE(file.is_open()) << "cannot open method_cases.tsv in " << BOREALIS_AUTH_TESTDATA;
-  std::string line;
-  int rows = 0;
-  int line_no = 0;
-  while (std::getline(file, line)) {
-    ++line_no;
-    if (line.empty() || line[0] == '#') continue;
-    const auto f = split_tabs(line);
-    ASSERT_EQ(f.size(), kColumns) << "line " << line_no << ": " << line;
+  const auto rows = testing::read_policy_table("method_cases.tsv", kColumns);
+  for (const auto& [line_no, f] : rows) {
     SCOPED_TRACE("line " + std::to_string(line_no) + " case " + f[0]);
-    ++rows;
 
     RoleFacts role;
     role.name = "user_" + f[0];
@@ -112,7 +91,7 @@ TEST(SelectMethod, PolicyTable) {
       EXPECT_EQ(got.client_message.find(*role.rolpassword), std::string::npos);
     }
   }
-  EXPECT_GE(rows, 20);
+  EXPECT_GE(rows.size(), 20u);
 }
 
 TEST(SelectMethod, CanLoginIsNotConsulted) {

@@ -3,14 +3,11 @@
 #include <libpq-fe.h>
 
 #include <cmath>
-#include <condition_variable>
-#include <deque>
 #include <map>
-#include <mutex>
-#include <thread>
 
 #include "common/log.h"
 #include "gateway/reactor.h"
+#include "gateway/worker_pool.h"
 
 namespace borealis::gateway {
 namespace {
@@ -27,25 +24,12 @@ using ResultPtr = std::unique_ptr<PGresult, PgResultFree>;
 // The catalog role may only call this SECURITY DEFINER function (created by cluster/roles.cc).
 constexpr const char* kRoleQuery = "SELECT * FROM borealis.role_facts($1)";
 
-struct Job {
-  CatalogRequest request;
-  Catalog::Callback done;
-};
-
 std::string conn_key(const CatalogRequest& r) { return r.socket_dir + ":" + std::to_string(r.socket_port); }
 
 }  // namespace
 
 struct Catalog::Impl {
-  explicit Impl(Reactor& r) : reactor(r), worker([this] { run(); }) {}
-  ~Impl() {
-    {
-      std::lock_guard lock(mu);
-      stopping = true;
-    }
-    cv.notify_all();
-    worker.join();
-  }
+  explicit Impl(Reactor& r) : reactor(r) {}
 
   Result<auth::RoleFacts> query(const CatalogRequest& req) {
     // One retry: a connection that broke (instance restarted) is replaced once per lookup.
@@ -109,44 +93,26 @@ struct Catalog::Impl {
     return make_error(Errc::unavailable, "catalog query failed twice");
   }
 
-  void run() {
-    for (;;) {
-      Job job;
-      {
-        std::unique_lock lock(mu);
-        cv.wait(lock, [&] { return stopping || !jobs.empty(); });
-        if (stopping) return;
-        job = std::move(jobs.front());
-        jobs.pop_front();
-      }
-      auto result = std::make_shared<Result<auth::RoleFacts>>(query(job.request));
-      reactor.post([done = std::move(job.done), result]() mutable { done(std::move(*result)); });
-    }
-  }
-
   Reactor& reactor;
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<Job> jobs;
-  bool stopping = false;
   // One connection per instance, with its prepared lookup; worker thread only.
   struct CatalogConn {
     ConnPtr conn;
     bool prepared = false;
   };
   std::map<std::string, CatalogConn> conns;
-  std::thread worker;
+  // One thread: `conns` needs no lock, and lookups are short. Declared last, so it stops first.
+  WorkerPool worker{1};
 };
 
 Catalog::Catalog(Reactor& reactor) : impl_(std::make_unique<Impl>(reactor)) {}
 Catalog::~Catalog() = default;
 
 void Catalog::lookup(CatalogRequest request, Callback done) {
-  {
-    std::lock_guard lock(impl_->mu);
-    impl_->jobs.push_back(Job{std::move(request), std::move(done)});
-  }
-  impl_->cv.notify_one();
+  Impl* impl = impl_.get();
+  impl->worker.submit([impl, request = std::move(request), done = std::move(done)]() mutable {
+    auto result = std::make_shared<Result<auth::RoleFacts>>(impl->query(request));
+    impl->reactor.post([done = std::move(done), result]() mutable { done(std::move(*result)); });
+  });
 }
 
 }  // namespace borealis::gateway

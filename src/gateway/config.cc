@@ -52,12 +52,25 @@ Result<GatewayConfig> parse_gateway_config(std::string_view text) {
          read_field(e, "host", ep.host, err, true) && read_field(e, "address", ep.address, err, true) &&
          read_field(e, "port", ep.port, err, true) && read_field(e, "tls_cert", ep.tls_cert, err, false) &&
          read_field(e, "tls_key", ep.tls_key, err, false) && read_field(e, "iam_enabled", ep.iam_enabled, err, false) &&
-         read_field(e, "kerberos_enabled", ep.kerberos_enabled, err, false) &&
          read_field(inst, "id", ep.instance.id, err, true) &&
          read_field(inst, "socket_dir", ep.instance.socket_dir, err, true) &&
          read_field(inst, "socket_port", ep.instance.socket_port, err, true) &&
          read_field(inst, "max_backends", ep.instance.max_backends, err, false);
     if (!ok) return make_error(Errc::invalid_argument, "gateway config: endpoint: " + err);
+    if (auto k = e.find("kerberos"); k != e.end() && !k->is_null()) {
+      if (!k->is_object()) return make_error(Errc::invalid_argument, "gateway config: kerberos is not an object");
+      KerberosConfig kc;
+      ok = read_field(*k, "realm", kc.realm, err, true) &&
+           read_field(*k, "service_principal", kc.service_principal, err, true) &&
+           read_field(*k, "keytab", kc.keytab, err, true) && read_field(*k, "replay_cache", kc.replay_cache, err, true) &&
+           read_field(*k, "caseins_users", kc.caseins_users, err, false);
+      if (!ok) return make_error(Errc::invalid_argument, "gateway config: endpoint " + ep.name + ": kerberos: " + err);
+      if (kc.realm.empty() || kc.keytab.empty() || kc.keytab.front() != '/' || kc.replay_cache.empty() ||
+          kc.replay_cache.front() != '/')
+        return make_error(Errc::invalid_argument, "gateway config: endpoint " + ep.name +
+                                                      ": kerberos needs a realm and absolute keytab and replay cache paths");
+      ep.kerberos = std::move(kc);
+    }
     if (ep.port <= 0 || ep.port > 65535) return make_error(Errc::invalid_argument, "gateway config: bad port for " + ep.name);
     if (ep.instance.max_backends <= 0) return make_error(Errc::invalid_argument, "gateway config: bad max_backends for " + ep.name);
     c.endpoints.push_back(std::move(ep));
@@ -77,6 +90,14 @@ std::string render_gateway_config(const GatewayConfig& c) {
   j["max_clients"] = c.max_clients;
   j["endpoints"] = json::array();
   for (const auto& e : c.endpoints) {
+    json kerberos = nullptr;
+    if (e.kerberos) {
+      kerberos = {{"realm", e.kerberos->realm},
+                  {"service_principal", e.kerberos->service_principal},
+                  {"keytab", e.kerberos->keytab},
+                  {"replay_cache", e.kerberos->replay_cache},
+                  {"caseins_users", e.kerberos->caseins_users}};
+    }
     j["endpoints"].push_back({{"name", e.name},
                               {"cluster_id", e.cluster_id},
                               {"host", e.host},
@@ -85,7 +106,7 @@ std::string render_gateway_config(const GatewayConfig& c) {
                               {"tls_cert", e.tls_cert},
                               {"tls_key", e.tls_key},
                               {"iam_enabled", e.iam_enabled},
-                              {"kerberos_enabled", e.kerberos_enabled},
+                              {"kerberos", kerberos},
                               {"instance",
                                {{"id", e.instance.id},
                                 {"socket_dir", e.instance.socket_dir},

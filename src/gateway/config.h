@@ -3,6 +3,7 @@
 // not in this file does not exist for it.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,16 @@ struct InstanceTarget {
   int max_backends = 100;   // pooled backends this gateway may open to the instance
 };
 
+// Kerberos (GSSAPI) for one endpoint: present only while the cluster is a member of a directory's
+// domain and the control plane has exported the endpoint's keytab.
+struct KerberosConfig {
+  std::string realm;              // the directory's realm: a client principal must be in it
+  std::string service_principal;  // "postgres/<endpoint host>@REALM"
+  std::string keytab;             // absolute path; 0600, owned by the gateway's OS user
+  std::string replay_cache;       // absolute path of the replay cache file, inside the data dir
+  bool caseins_users = false;     // cluster parameter krb_caseins_users
+};
+
 struct EndpointConfig {
   std::string name;        // endpoint identifier (cluster id for a writer endpoint)
   std::string cluster_id;
@@ -29,7 +40,7 @@ struct EndpointConfig {
   std::string tls_key;
   InstanceTarget instance;
   bool iam_enabled = false;
-  bool kerberos_enabled = false;
+  std::optional<KerberosConfig> kerberos;  // nullopt: Kerberos logins are refused
 };
 
 struct GatewayConfig {

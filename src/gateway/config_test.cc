@@ -34,7 +34,27 @@ TEST(GatewayConfig, RoundTrips) {
   EXPECT_EQ(e.instance.socket_port, 6000);
   EXPECT_EQ(e.instance.max_backends, 50);
   EXPECT_TRUE(e.iam_enabled);
-  EXPECT_FALSE(e.kerberos_enabled);
+  EXPECT_FALSE(e.kerberos.has_value());
+}
+
+TEST(GatewayConfig, KerberosRoundTripsAndIsChecked) {
+  GatewayConfig c = sample();
+  c.endpoints[0].kerberos = KerberosConfig{"CORP.EXAMPLE.COM", "postgres/dev.example@CORP.EXAMPLE.COM", "/d/gw/dev.keytab",
+                                           "/d/gw/rcache/dev", true};
+  auto parsed = parse_gateway_config(render_gateway_config(c));
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  ASSERT_TRUE(parsed->endpoints[0].kerberos.has_value());
+  const KerberosConfig& k = *parsed->endpoints[0].kerberos;
+  EXPECT_EQ(k.realm, "CORP.EXAMPLE.COM");
+  EXPECT_EQ(k.service_principal, "postgres/dev.example@CORP.EXAMPLE.COM");
+  EXPECT_EQ(k.keytab, "/d/gw/dev.keytab");
+  EXPECT_EQ(k.replay_cache, "/d/gw/rcache/dev");
+  EXPECT_TRUE(k.caseins_users);
+
+  c.endpoints[0].kerberos->keytab = "relative.keytab";
+  auto bad = parse_gateway_config(render_gateway_config(c));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("absolute"), std::string::npos);
 }
 
 TEST(GatewayConfig, RejectsBrokenInput) {

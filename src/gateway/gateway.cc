@@ -19,6 +19,7 @@
 #include "crypto/hash.h"
 #include "crypto/tls.h"
 #include "gateway/catalog.h"
+#include "gateway/kerberos.h"
 #include "gateway/pool.h"
 #include "gateway/session.h"
 #include "pgwire/messages.h"
@@ -27,6 +28,7 @@ namespace borealis::gateway {
 namespace {
 
 constexpr int kTickMs = 250;
+constexpr int kKerberosWorkers = 2;
 constexpr int kConfigCheckTicks = 4;  // look at the config file once a second
 constexpr int kListenBacklog = 1024;
 
@@ -84,6 +86,8 @@ Result<std::unique_ptr<Gateway>> Gateway::create(GatewayOptions options) {
   if (auto s = gw->reactor_->watch_signals({SIGTERM, SIGINT, SIGHUP}, [self](int sig) { self->on_signal(sig); }); !s)
     return std::move(s).error();
   gw->catalog_ = std::make_unique<Catalog>(*gw->reactor_);
+  // Two workers: a slow keytab read or replay-cache lock wait on one does not stall every login.
+  gw->kerberos_ = std::make_unique<KerberosService>(*gw->reactor_, kKerberosWorkers);
   gw->next_cancel_pid_ = static_cast<std::int32_t>(random::u32() % (1u << 30)) + 1;
   if (auto s = gw->load_config(); !s) return std::move(s).error();
   gw->reactor_->set_tick([self] { self->on_tick(); });
@@ -94,6 +98,7 @@ Gateway::~Gateway() {
   sessions_.clear();
   listeners_.clear();
   pools_.clear();
+  kerberos_.reset();
   catalog_.reset();
 }
 
@@ -105,6 +110,8 @@ Status Gateway::load_config() {
   if (!parsed.ok()) return std::move(parsed).error();
   if (auto s = apply_config(std::move(parsed).value()); !s) return s;
   config_text_ = std::move(text).value();
+  // A rewritten config may name a new keytab or principal for an endpoint (moved to another directory).
+  kerberos_->forget_credentials();
   return ok_status();
 }
 

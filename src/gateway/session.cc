@@ -1,16 +1,22 @@
 #include "gateway/session.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "auth/scram.h"
+#include "auth/kerberos_rule.h"
 #include "auth/scram_server.h"
 #include "common/log.h"
 #include "common/random.h"
 #include "crypto/tls.h"
 #include "gateway/catalog.h"
 #include "gateway/gateway.h"
+#include "gateway/gss_transport.h"
+#include "gateway/kerberos.h"
 #include "gateway/pool.h"
+#include "krb/acceptor.h"
 #include "pgwire/frame.h"
+#include "pgwire/gssenc.h"
 #include "pgwire/startup.h"
 
 namespace borealis::gateway {
@@ -25,6 +31,25 @@ bool truthy_replication(std::string_view v) {
 
 pgwire::ErrorFields fatal(std::string sqlstate, std::string message, std::string detail = {}) {
   return pgwire::ErrorFields{"FATAL", std::move(sqlstate), std::move(message), std::move(detail), ""};
+}
+
+// The backend startup parameters through which the gateway tells the session how its client logged
+// in (GUCs defined by src/pgext/session_facts.c). Clients may not set anything under this prefix.
+constexpr std::string_view kFactsPrefix = "borealis.";
+
+static_assert(pgwire::kGssEncMaxHandshakeToken == krb::kMaxHandshakeTokenBytes,
+              "a gssenc handshake token the codec accepts must also fit the acceptor");
+
+bool names_reserved_setting(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower.find(kFactsPrefix) != std::string::npos;
+}
+
+// States in which the gateway, not the client, must act next: its bytes wait in the buffer.
+bool waits_for_gateway(Session::State s) {
+  using S = Session::State;
+  return s == S::lookup || s == S::gssenc_wait || s == S::gss_wait || s == S::waiting_backend;
 }
 
 }  // namespace
@@ -92,13 +117,15 @@ void Session::handle_input() {
   if (fill == SocketIo::Fill::error) return close("read from client failed: " + io_.transport->describe_error());
   switch (state_) {
     case State::startup: handle_startup(); break;
+    case State::gssenc_handshake: handle_gssenc_handshake(); break;
     case State::sasl_first:
     case State::sasl_final: handle_sasl(); break;
-    default: break;  // lookup / waiting_backend: the client must wait for us; keep its bytes
+    case State::gss_auth: handle_gss_auth(); break;
+    default: break;  // lookup / gss waits / waiting_backend: the client must wait for us; keep its bytes
   }
   if (state_ != State::closed && fill == SocketIo::Fill::closed) close("client disconnected");
   // Nothing more to read until we act on what we have.
-  if (state_ == State::lookup || state_ == State::waiting_backend) io_.reading = false;
+  if (waits_for_gateway(state_)) io_.reading = false;
 }
 
 void Session::handle_startup() {
@@ -111,7 +138,7 @@ void Session::handle_startup() {
     }
     io_.in.consume(d.consumed);
     if (std::holds_alternative<pgwire::SslRequest>(d.packet)) {
-      if (tls_ || ssl_refused_) return fail(fatal("08P01", "unexpected SSL request"));
+      if (tls_ || ssl_refused_ || gss_encrypted_) return fail(fatal("08P01", "unexpected SSL request"));
       // Bytes after the SSLRequest arrived unencrypted and would be taken as if inside TLS.
       if (!io_.in.empty()) return fail(fatal("08P01", "received unencrypted data after SSL request"));
       if (!endpoint_->tls) {
@@ -130,13 +157,19 @@ void Session::handle_startup() {
       return;
     }
     if (std::holds_alternative<pgwire::GssEncRequest>(d.packet)) {
-      if (tls_ || gss_refused_) return fail(fatal("08P01", "unexpected GSSAPI encryption request"));
+      if (tls_ || gss_refused_ || gss_encrypted_)
+        return fail(fatal("08P01", "unexpected GSSAPI encryption request"));
       if (!io_.in.empty()) return fail(fatal("08P01", "received unencrypted data after GSSAPI encryption request"));
-      // GSSAPI encryption comes with Kerberos support; until then decline, never error (libpq's
-      // default gssencmode=prefer asks whenever the client holds a ticket).
-      gss_refused_ = true;
-      send("N");
-      continue;
+      // Decline, never error, where Kerberos is off: libpq's default gssencmode=prefer asks
+      // whenever the client holds a ticket, and then goes on with SSL or plain.
+      if (!endpoint_->config.kerberos) {
+        gss_refused_ = true;
+        send("N");
+        continue;
+      }
+      send("G");
+      state_ = State::gssenc_handshake;
+      return handle_gssenc_handshake();
     }
     if (auto* cancel = std::get_if<pgwire::CancelRequest>(&d.packet)) {
       gateway_.forward_cancel(cancel->pid, cancel->secret);
@@ -167,6 +200,10 @@ void Session::handle_startup_message(pgwire::StartupMessage msg) {
   backend_params_.emplace_back("user", user_);
   backend_params_.emplace_back("database", database_);
   for (auto& [name, value] : msg.params) {
+    if ((name == "options" || name.find('.') != std::string::npos) && names_reserved_setting(name == "options" ? value : name)) {
+      log::info("session", "session={} peer={} refused: startup packet sets a borealis.* parameter", id_, peer_);
+      return fail(fatal("42501", "parameters under \"borealis.\" are set by the gateway and cannot be given by a client"));
+    }
     if (name.rfind("_pq_.", 0) == 0) {
       unrecognised.push_back(name);
     } else if (name == "replication") {
@@ -180,19 +217,6 @@ void Session::handle_startup_message(pgwire::StartupMessage msg) {
     pgwire::encode_negotiate_protocol_version(v, 0, unrecognised);
     send(v);
   }
-  // The pool key: a reused backend must have been started with exactly these parameters.
-  std::vector<std::pair<std::string, std::string>> sorted(backend_params_.begin() + 2, backend_params_.end());
-  std::sort(sorted.begin(), sorted.end());
-  pool_key_ = user_;
-  pool_key_.push_back('\0');
-  pool_key_ += database_;
-  for (auto& [n, v] : sorted) {
-    pool_key_.push_back('\0');
-    pool_key_ += n;
-    pool_key_.push_back('=');
-    pool_key_ += v;
-  }
-
   state_ = State::lookup;
   io_.reading = false;
   const InstanceTarget& target = endpoint_->config.instance;
@@ -215,8 +239,9 @@ void Session::on_role_facts(Result<auth::RoleFacts> facts) {
   role_ = std::move(facts).value();
   auth::ConnectionFacts conn;
   conn.tls = tls_;
+  conn.gss_encrypted = gss_encrypted_;
   conn.replication = replication_;
-  conn.kerberos_enabled = endpoint_->config.kerberos_enabled;
+  conn.kerberos_enabled = endpoint_->config.kerberos.has_value();
   conn.iam_enabled = endpoint_->config.iam_enabled;
   conn.now_epoch = static_cast<long long>(std::time(nullptr));
   auth::Selection sel = auth::select_method(role_, conn);
@@ -249,6 +274,20 @@ void Session::on_role_facts(Result<auth::RoleFacts> facts) {
       break;
     }
     case auth::Method::gss:
+      if (gss_encrypted_) {
+        // PostgreSQL too: the gssenc handshake already proved the principal; no second exchange.
+        gss_established();
+        break;
+      }
+      {
+        std::string msg;
+        pgwire::encode_auth_gss(msg);
+        send(msg);
+      }
+      state_ = State::gss_auth;
+      io_.reading = true;
+      handle_gss_auth();
+      break;
     case auth::Method::iam_token:
       fail(fatal("28000", "this authentication method is not available on this gateway yet"));
       break;
@@ -298,6 +337,145 @@ void Session::handle_sasl() {
   }
 }
 
+void Session::handle_gssenc_handshake() {
+  while (state_ == State::gssenc_handshake) {
+    pgwire::GssEncDecode d = pgwire::decode_gssenc_packet(io_.in.view(), pgwire::GssEncPhase::handshake);
+    if (d.status == pgwire::GssEncDecode::Status::need_more) return;
+    if (d.status == pgwire::GssEncDecode::Status::error) {
+      // No ErrorResponse inside the gssenc negotiation: the client expects a token. Close, as
+      // PostgreSQL does.
+      log::info("session", "session={} peer={} invalid GSSAPI encryption handshake: {}", id_, peer_, d.error.message);
+      return close("invalid gssenc handshake");
+    }
+    std::string token(d.body);
+    io_.in.consume(d.consumed);
+    state_ = State::gssenc_wait;
+    return start_gss_step(std::move(token));
+  }
+}
+
+void Session::handle_gss_auth() {
+  while (state_ == State::gss_auth) {
+    pgwire::FrameDecode d = pgwire::decode_frame(io_.in.view(), pgwire::kMaxAuthMessage);
+    if (d.status == pgwire::FrameDecode::Status::need_more) return;
+    if (d.status == pgwire::FrameDecode::Status::error) return fail(fatal("08P01", d.error.message));
+    if (d.frame.type != 'p') {
+      return fail(fatal("08P01", "expected GSS response, got message type " +
+                                     std::to_string(static_cast<unsigned char>(d.frame.type))));
+    }
+    std::string token(d.frame.body);
+    io_.in.consume(d.consumed);
+    state_ = State::gss_wait;
+    return start_gss_step(std::move(token));
+  }
+}
+
+void Session::start_gss_step(std::string token) {
+  io_.reading = false;
+  Gateway* gw = &gateway_;
+  std::uint64_t id = id_;
+  gateway_.kerberos().step(*endpoint_->config.kerberos, std::move(gss_), std::move(token),
+                           [gw, id](std::unique_ptr<krb::Acceptor> acceptor, krb::Step step) {
+                             if (Session* s = gw->find_session(id)) s->on_gss_step(std::move(acceptor), std::move(step));
+                           });
+}
+
+void Session::on_gss_step(std::unique_ptr<krb::Acceptor> acceptor, krb::Step step) {
+  if (state_ != State::gssenc_wait && state_ != State::gss_wait) return;
+  const bool encrypting = state_ == State::gssenc_wait;
+  gss_ = std::move(acceptor);
+  if (step.outcome == krb::Step::Outcome::failed) {
+    audit_gss("refused", step.log_reason);
+    if (encrypting) {
+      close("gssenc handshake failed");
+    } else {
+      fail(fatal("28000", "GSSAPI authentication failed for user \"" + user_ + "\"", step.client_reason));
+    }
+    update_interest();
+    return;
+  }
+  const std::string_view token = step.output_token.reveal();
+  if (!token.empty()) {
+    std::string msg;
+    if (encrypting) {
+      if (auto e = pgwire::encode_gssenc_packet(msg, token, pgwire::GssEncPhase::handshake); !e) {
+        audit_gss("refused", e.error().message);
+        return close("GSSAPI token too large to send");
+      }
+    } else {
+      pgwire::encode_auth_gss_continue(msg, token);
+    }
+    send(msg);
+    if (state_ == State::closed) return;
+  }
+  if (step.outcome == krb::Step::Outcome::continue_needed) {
+    state_ = encrypting ? State::gssenc_handshake : State::gss_auth;
+    io_.reading = true;
+    handle_input();
+  } else if (encrypting) {
+    gssenc_established();
+  } else {
+    gss_established();
+  }
+  if (state_ != State::closed) update_interest();
+}
+
+void Session::gssenc_established() {
+  if (!gss_->confidentiality_available()) {
+    audit_gss("refused", "the client did not negotiate confidentiality for GSSAPI encryption");
+    return close("gssenc without confidentiality");
+  }
+  // The final token must leave as plaintext before the transport starts wrapping.
+  if (!io_.out.empty()) return close("could not send the final GSSAPI token");
+  gss_principal_ = gss_->client_principal();
+  // Bytes the client sent after its last token are already ciphertext: the transport unwraps them.
+  std::string early(io_.in.view());
+  io_.in.clear();
+  auto t = make_gss_server_transport(io_.fd.get(), std::shared_ptr<krb::Acceptor>(std::move(gss_)), std::move(early));
+  if (!t.ok()) return close(t.error().message);
+  io_.transport = std::move(t).value();
+  gss_encrypted_ = true;
+  state_ = State::startup;
+  io_.reading = true;
+  handle_input();
+}
+
+void Session::gss_established() {
+  const std::string principal = gss_encrypted_ ? gss_principal_ : gss_->client_principal();
+  gss_principal_ = principal;
+  gss_.reset();
+  const KerberosConfig& k = *endpoint_->config.kerberos;
+  auth::KerberosVerdict verdict = auth::check_kerberos_login(principal, user_, auth::KerberosPolicy{{k.realm}, k.caseins_users});
+  if (!verdict.allowed) {
+    audit_gss("refused", verdict.log_reason);
+    return fail(fatal("28000", verdict.client_message));
+  }
+  audit_gss("allowed", verdict.log_reason);
+  authenticated();
+}
+
+void Session::audit_gss(std::string_view outcome, std::string_view reason) {
+  log::info("auth", "endpoint={} peer={} role=\"{}\" method=gss principal=\"{}\" encrypted={} outcome={} reason=\"{}\"",
+            endpoint_->config.name, peer_, user_, gss_principal_, gss_encrypted_ || state_ == State::gssenc_wait,
+            outcome, reason);
+}
+
+std::string Session::pool_key() const {
+  // A reused backend must have been started with exactly these parameters.
+  std::vector<std::pair<std::string, std::string>> sorted(backend_params_.begin() + 2, backend_params_.end());
+  std::sort(sorted.begin(), sorted.end());
+  std::string key = user_;
+  key.push_back('\0');
+  key += database_;
+  for (auto& [n, v] : sorted) {
+    key.push_back('\0');
+    key += n;
+    key.push_back('=');
+    key += v;
+  }
+  return key;
+}
+
 void Session::authenticated() {
   scram_.reset();
   std::string ok;
@@ -305,9 +483,13 @@ void Session::authenticated() {
   send(ok);
   // As PostgreSQL: rolcanlogin is checked after authentication succeeds.
   if (!role_.can_login) return fail(fatal("28000", "role \"" + user_ + "\" is not permitted to log in"));
+  // How the client logged in, for SHOW borealis.* in its session (and part of the pool key).
+  backend_params_.emplace_back("borealis.auth_method", method_ == auth::Method::gss ? "gss" : "scram");
+  backend_params_.emplace_back("borealis.auth_principal", gss_principal_);
+  backend_params_.emplace_back("borealis.gss_encrypted", gss_encrypted_ ? "on" : "off");
   state_ = State::waiting_backend;
   io_.reading = false;
-  endpoint_->pool->acquire(*this, pool_key_, backend_params_);
+  endpoint_->pool->acquire(*this, pool_key(), backend_params_);
 }
 
 void Session::on_backend_attached(Backend& backend) {
@@ -424,11 +606,17 @@ void Session::tick(std::chrono::steady_clock::time_point now) {
   switch (state_) {
     case State::startup:
     case State::tls_handshake:
+    case State::gssenc_handshake:
+    case State::gssenc_wait:
     case State::lookup:
     case State::sasl_first:
     case State::sasl_final:
+    case State::gss_auth:
+    case State::gss_wait:
       if (now >= auth_deadline_) {
-        if (state_ == State::startup || state_ == State::tls_handshake) return close("authentication timeout");
+        if (state_ == State::startup || state_ == State::tls_handshake || state_ == State::gssenc_handshake ||
+            state_ == State::gssenc_wait)
+          return close("authentication timeout");
         fail(fatal("57014", "canceling authentication due to timeout"));
         update_interest();
       }

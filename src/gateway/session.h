@@ -20,6 +20,10 @@
 namespace borealis::auth {
 class ScramServer;
 }
+namespace borealis::krb {
+class Acceptor;
+struct Step;
+}
 
 namespace borealis::gateway {
 
@@ -28,7 +32,21 @@ struct Endpoint;
 
 class Session final : public Reactor::Handler {
  public:
-  enum class State { startup, tls_handshake, lookup, sasl_first, sasl_final, waiting_backend, linked, closing, closed };
+  enum class State {
+    startup,
+    tls_handshake,
+    gssenc_handshake,  // after answering 'G': length-prefixed GSSAPI tokens, then encryption
+    gssenc_wait,       // an acceptor step of the gssenc handshake runs on a Kerberos worker
+    lookup,
+    sasl_first,
+    sasl_final,
+    gss_auth,          // after AuthenticationGSS: waiting for the client's GSSResponse
+    gss_wait,          // an acceptor step of the GSS login runs on a Kerberos worker
+    waiting_backend,
+    linked,
+    closing,
+    closed
+  };
 
   Session(Gateway& gateway, std::shared_ptr<Endpoint> endpoint, UniqueFd fd, std::uint64_t id, std::string peer);
   ~Session();
@@ -60,7 +78,15 @@ class Session final : public Reactor::Handler {
   void handle_startup_message(pgwire::StartupMessage msg);
   void on_role_facts(Result<auth::RoleFacts> facts);
   void handle_sasl();
+  void handle_gssenc_handshake();
+  void handle_gss_auth();
+  void start_gss_step(std::string token);
+  void on_gss_step(std::unique_ptr<krb::Acceptor> acceptor, krb::Step step);
+  void gssenc_established();
+  void gss_established();
+  void audit_gss(std::string_view outcome, std::string_view reason);
   void authenticated();
+  std::string pool_key() const;
   void relay_client_to_backend();
   void relay_backend_to_client();
   void update_interest();
@@ -81,11 +107,13 @@ class Session final : public Reactor::Handler {
   bool tls_ = false;
   bool ssl_refused_ = false;  // we answered 'N' to an SSLRequest (only a StartupMessage may follow)
   bool gss_refused_ = false;
+  bool gss_encrypted_ = false;  // the transport is GSSAPI encryption
+  std::unique_ptr<krb::Acceptor> gss_;  // the exchange in progress (null while a worker holds it)
+  std::string gss_principal_;           // the client principal GSSAPI established
 
   std::string user_;
   std::string database_;
   StartupParams backend_params_;
-  std::string pool_key_;
   bool replication_ = false;
   auth::RoleFacts role_;
   std::unique_ptr<auth::ScramServer> scram_;

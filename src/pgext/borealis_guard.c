@@ -45,6 +45,8 @@
 #include "nodes/parsenodes.h"
 #include "tcop/utility.h"
 
+#include "session_facts.h"
+
 PG_MODULE_MAGIC;
 
 void _PG_init(void);
@@ -263,4 +265,5 @@ _PG_init(void)
 {
 	prev_process_utility = ProcessUtility_hook;
 	ProcessUtility_hook = borealis_guard_process_utility;
+	borealis_define_session_facts();
 }
