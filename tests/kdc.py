@@ -75,6 +75,13 @@ class KDC:
     def add_principal(self, name, password):
         self._run(["kadmin.local", "-r", self.realm, "-q", f"addprinc -pw {password} {name}"])
 
+    def add_user(self, name, password):
+        """A principal with a password given to kadmin.local on stdin (never in argv)."""
+        r = subprocess.run(["kadmin.local", "-r", self.realm, "-q", f"addprinc {name}"], input=f"{password}\n{password}\n",
+                           capture_output=True, text=True, env=self.env(), timeout=60)
+        if r.returncode != 0 or " while " in r.stderr:
+            raise AssertionError(f"kadmin.local addprinc {name} failed: {r.stderr}")
+
     def add_service_principal(self, name):
         """A principal with a random key (for a service such as postgres/host)."""
         self._run(["kadmin.local", "-r", self.realm, "-q", f"addprinc -randkey {name}"])

@@ -92,7 +92,7 @@ class NativeGssReference(unittest.TestCase):
         cls.pg = None
         try:
             cls.pg = native_gss.NativeGssPostgres(cls.kdc, host_name="native.corp.example.com").start()
-            cls.kdc.add_principal("alice", password_of("alice"))
+            cls.kdc.add_user("alice", password_of("alice"))
             cls.user = f"alice@{REALM}"
             cls.pg.sql(f'CREATE ROLE "{cls.user}" LOGIN')
             cls.krb_env = cls.kdc.kinit("alice", password_of("alice"))
@@ -239,7 +239,7 @@ class KerberosThroughGateway(harness.ClusterTestCase):
                            input=f"{trust_pw}\n{trust_pw}\n", capture_output=True, text=True, env=cls.foreign.env(),
                            timeout=30)
         assert r.returncode == 0, r.stderr
-        cls.foreign.add_principal("alice", password_of("foreign-alice"))
+        cls.foreign.add_user("alice", password_of("foreign-alice"))
         kdc_line = re.search(r"^\s*kdc\s*=\s*(\S+)", open(cls.krb5_conf).read(), re.M).group(1)
         with open(cls.foreign.krb5_conf) as f:
             text = f.read()
@@ -439,7 +439,7 @@ class KerberosThroughGateway(harness.ClusterTestCase):
         for mode in ("disable", "require"):
             with self.subTest(gssencmode=mode):
                 r = self.psql(carol, "SELECT 1", env, gssencmode=mode)
-                self.assert_fatal(r, "rds_ad", "rds_iam")
+                self.assert_fatal(r, f'"{carol}"', "rds_ad", "rds_iam")
         self.assert_gateway_serves()
 
     def test_wrong_case_refused_until_krb_caseins_users_is_on(self):
@@ -479,7 +479,8 @@ class KerberosThroughGateway(harness.ClusterTestCase):
         self.assertIn(f'GSSAPI authentication failed for user "{self.alice}"', second["error"]["M"])
         self.assert_gateway_serves()
 
-    def test_key_rotation_keeps_tickets_already_issued(self):
+    # Runs late (unittest orders by name): tickets of the class ccache carry the old kvno afterwards.
+    def test_y_key_rotation_keeps_tickets_already_issued(self):
         spn = f"postgres/{self.cluster.host}@{REALM}"
         old = self.new_ticket("alice")
         self.assertEqual(self.psql(self.alice, "SELECT 1", old, gssencmode="disable").returncode, 0)
@@ -516,7 +517,7 @@ class KerberosThroughGateway(harness.ClusterTestCase):
             if r.returncode != 0:
                 break
             time.sleep(0.5)
-        self.assertNotEqual(r.returncode, 0, "Kerberos login still works after --domain none")
+        self.assert_fatal(r, "Kerberos authentication is not enabled for this cluster")
         attempt = self.raw(self.alice, self.alice_env)
         self.assertNotEqual(attempt["stage"], "accepted", attempt)
         self.assertEqual(attempt.get("error", {}).get("S"), "FATAL", attempt)
