@@ -213,7 +213,9 @@ class GssTransportTest : public krb::testkdc::KdcSuite {
   // `why` without having returned a single byte of plaintext first.
   void expect_refused(Transport& t, std::string_view wire, std::string_view why, bool then_eof = false) {
     write_all(client_fd_.get(), wire);
-    if (then_eof) ASSERT_EQ(shutdown(client_fd_.get(), SHUT_WR), 0);
+    if (then_eof) {
+      ASSERT_EQ(shutdown(client_fd_.get(), SHUT_WR), 0);
+    }
     std::string got;
     EXPECT_EQ(read_until_verdict(t, &got).status, IoStatus::error);
     EXPECT_TRUE(got.empty()) << got.size() << " bytes returned before the error";
