@@ -293,7 +293,10 @@ Result<int> MitProvider::add_service_principal(const Directory& dir, const std::
       name.starts_with("kiprop/"))
     return make_error(Errc::invalid_argument, "'" + name + "' is not a service principal borealis manages");
   const auto p = paths(dir);
-  auto out = kadmin_local(dir, p, "addprinc -randkey " + name);
+  // -requires_preauth: the realm's default (+preauth, kdc.conf) is for users. On a service it would
+  // make the KDC refuse service tickets to clients whose TGT was not pre-authenticated in *their*
+  // realm — e.g. users of a trusted realm — leaving the gateway no chance to say why it refuses them.
+  auto out = kadmin_local(dir, p, "addprinc -randkey -requires_preauth " + name);
   if (!out) return out.error();
   if (out->find("created") == std::string::npos) {
     if (out->find("already exists") != std::string::npos)

@@ -287,6 +287,13 @@ TEST_F(MitProviderTest, RealmLifecycleWithRealClients) {
   auto kvno1 = provider_->add_service_principal(dir_, svc);
   ASSERT_TRUE(kvno1.ok()) << kvno1.error().message;
   EXPECT_EQ(provider_->add_service_principal(dir_, svc).error().code, Errc::already_exists);
+  // Users need pre-authentication (kdc.conf default), services must not demand it of their clients'
+  // TGTs: users of a trusted realm would get no service ticket at all.
+  r = kadmin_as_admin("getprinc " + svc);
+  EXPECT_NE(r.output.find("Attributes:"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("REQUIRES_PRE_AUTH"), std::string::npos) << r.output;
+  r = kadmin_as_admin("getprinc alice");
+  EXPECT_NE(r.output.find("REQUIRES_PRE_AUTH"), std::string::npos) << r.output;
   const std::string keytab = tmp_.path + "/postgres.keytab";
   auto exported = provider_->export_keytab(dir_, keytab, {svc});
   ASSERT_TRUE(exported.ok()) << exported.error().message;
