@@ -240,9 +240,10 @@ class KerberosThroughGateway(harness.ClusterTestCase):
                            timeout=30)
         assert r.returncode == 0, r.stderr
         cls.foreign.add_user("alice", password_of("foreign-alice"))
-        # The directory's KDC gives every principal +requires_preauth, the cross-realm krbtgt too, and
-        # then only accepts cross-realm TGTs that carry the pre-authenticated flag: so alice of the
-        # foreign realm must pre-authenticate as well (tests/kdc.py does not require it by default).
+        # The directory's KDC gives principals it creates +requires_preauth by default (the cross-realm
+        # krbtgt Admin adds here too), and a KDC issues tickets for such a principal only on a TGT that
+        # carries the pre-authenticated flag: alice of the foreign realm pre-authenticates, as the
+        # directory's own users do (tests/kdc.py does not require it by default).
         r = subprocess.run(["kadmin.local", "-r", FOREIGN_REALM, "-q", "modprinc +requires_preauth alice"],
                            capture_output=True, text=True, env=cls.foreign.env(), timeout=30, stdin=subprocess.DEVNULL)
         assert r.returncode == 0 and " while " not in r.stderr, r.stderr
