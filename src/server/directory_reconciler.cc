@@ -12,6 +12,8 @@ namespace {
 using directory::DirectoryStage;
 
 constexpr auto kStartTimeout = std::chrono::seconds(30);
+constexpr auto kRestartTimeout = std::chrono::seconds(10);
+constexpr auto kRestartPause = std::chrono::seconds(30);
 constexpr std::string_view kComponent = "server";
 
 std::string stage(DirectoryStage s) { return std::string(directory::to_string(s)); }
@@ -35,6 +37,8 @@ void DirectoryReconciler::reconcile_once() {
 
 Status DirectoryReconciler::fail(const store::DirectoryRecord& r, const std::string& reason) {
   log::error(kComponent, "directory {} failed: {}", r.id, reason);
+  // Failed is final (delete and create again), so the admin password has no further use.
+  if (auto s = store_.clear_directory_admin_password(r.id); !s) return s;
   return store_.update_directory_stage(r.id, stage(DirectoryStage::failed), reason);
 }
 
@@ -80,15 +84,20 @@ Status DirectoryReconciler::reconcile(const store::DirectoryRecord& r) {
       if (started_.count(r.id) != 0) return ok_status();
       // After a server restart (or a failed start): bring the daemons back. The stage stays Active; a
       // person sees the reason in StageReason until a start succeeds.
+      const auto now = std::chrono::steady_clock::now();
+      if (auto it = retry_start_after_.find(r.id); it != retry_start_after_.end() && now < it->second)
+        return ok_status();
       auto d = to_directory(r);
       if (!d.ok()) return std::move(d).error();
-      auto started = provider_.start(*d, kStartTimeout);
+      auto started = provider_.start(*d, kRestartTimeout);
       if (!started) {
         (void)provider_.stop(*d);
+        retry_start_after_[r.id] = std::chrono::steady_clock::now() + kRestartPause;
         const std::string reason = "the directory's KDC is not running: " + started.error().message;
         if (r.stage_reason != reason) (void)store_.update_directory_stage(r.id, r.stage, reason);
         return started;
       }
+      retry_start_after_.erase(r.id);
       started_.insert(r.id);
       if (!r.stage_reason.empty()) (void)store_.update_directory_stage(r.id, r.stage, "");
       log::info(kComponent, "directory {} ({}) started: KDC {}:{}", r.id, r.realm, r.kdc_address, r.kdc_port);
@@ -99,6 +108,7 @@ Status DirectoryReconciler::reconcile(const store::DirectoryRecord& r) {
       if (!d.ok()) return std::move(d).error();
       if (auto s = provider_.destroy(*d); !s) return s;
       started_.erase(r.id);
+      retry_start_after_.erase(r.id);
       if (auto s = store_.delete_directory(r.id); !s) return s;
       log::info(kComponent, "directory {} deleted", r.id);
       return ok_status();

@@ -8,6 +8,8 @@
 // A directory's admin password is read from the store only to create the realm, and never logged.
 #pragma once
 
+#include <chrono>
+#include <map>
 #include <set>
 #include <string>
 
@@ -39,6 +41,9 @@ class DirectoryReconciler {
   store::Store& store_;
   directory::DirectoryProvider& provider_;
   std::set<std::string> started_;
+  // An Active directory whose daemons would not start is tried again after a pause, not every pass:
+  // each try may wait for the daemons for seconds on the control plane's only thread.
+  std::map<std::string, std::chrono::steady_clock::time_point> retry_start_after_;
 };
 
 }  // namespace borealis::server
