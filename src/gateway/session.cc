@@ -387,7 +387,19 @@ void Session::on_gss_step(std::unique_ptr<krb::Acceptor> acceptor, krb::Step ste
   if (step.outcome == krb::Step::Outcome::failed) {
     audit_gss("refused", step.log_reason);
     if (encrypting) {
-      close("gssenc handshake failed");
+      // The negotiation has no ErrorResponse; libpq prints the text of a packet that starts with
+      // 'E' instead of a length (the pre-protocol-3 error form), and with gssencmode=prefer it
+      // retries without encryption either way. Without this the user would only see "server closed
+      // the connection unexpectedly".
+      std::string msg = "E" + (step.client_reason.empty() ? std::string("GSSAPI authentication failed") : step.client_reason);
+      msg.push_back('\0');
+      send(msg);
+      if (state_ != State::closed) {
+        state_ = State::closing;
+        io_.reading = false;
+        auth_deadline_ = std::chrono::steady_clock::now();
+        if (io_.out.empty()) close("gssenc handshake failed");
+      }
     } else {
       fail(fatal("28000", "GSSAPI authentication failed for user \"" + user_ + "\"", step.client_reason));
     }
