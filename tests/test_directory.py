@@ -8,6 +8,7 @@ restart of the server (directory daemons come back). Tests run in name order and
 Passwords reach the tools on stdin only, never argv."""
 import json
 import os
+import random
 import re
 import signal
 import socket
@@ -357,6 +358,84 @@ class Directory(unittest.TestCase):
         self.assertNotEqual(r.returncode, 0)
         self.assertFalse(os.path.exists(os.path.join(self.server.data_dir, "directories", other)))
         self.assertEqual(len(pids_of("krb5kdc", self.server.data_dir)), 1)
+
+    def test_9b_directory_that_cannot_start_fails_with_a_reason(self):
+        # Occupy the KDC port on the addresses the next directory may get: its krb5kdc cannot bind.
+        # Bound without SO_REUSEADDR (so the KDC's bind fails) and not listening (so the readiness
+        # probe is not answered by the blocker instead of the KDC).
+        network = self.server.extra_args[self.server.extra_args.index("--endpoint-network") + 1]
+        blockers = []
+        for n in range(2, 6):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.bind((f"{network}.20.{n}", 1088))
+            blockers.append(s)
+        try:
+            r = self.cli("directory", "create", "--data-dir", self.server.data_dir, "--name", "broken.example.com",
+                         "--password-stdin", input=ADMIN_PASSWORD + "\n")
+            broken = json.loads(r.stdout)["DirectoryId"]
+            d = self.wait_stage("Failed", broken, timeout=90)
+            self.assertIn("did not start", d["StageReason"])
+            self.assertNotIn(ADMIN_PASSWORD, d["StageReason"])
+        finally:
+            for s in blockers:
+                s.close()
+        self.cli("directory", "delete", "--data-dir", self.server.data_dir, "--directory-id", broken)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.cli("directory", "describe", "--data-dir", self.server.data_dir, "--directory-id", broken,
+                        check=False).returncode != 0:
+                break
+            time.sleep(0.2)
+        self.assertFalse(os.path.exists(os.path.join(self.server.data_dir, "directories", broken)))
+
+
+class DevQuickstart(unittest.TestCase):
+    """`borealis dev` ends with a directory, a user alice, the dev cluster joined to the domain and
+    the printed kinit/psql commands, which log alice in with Kerberos (gssencmode=require)."""
+
+    def test_dev_prints_commands_that_log_alice_in(self):
+        tmp = tempfile.mkdtemp(prefix="borealis-dev-it-")
+        os.chmod(tmp, 0o711)
+        data = os.path.join(tmp, "data")
+        out_path = os.path.join(tmp, "out.log")
+        network = f"127.{random.randint(20, 250)}"
+        with open(out_path, "wb") as out:
+            proc = subprocess.Popen([harness.BOREALIS_BIN, "dev", "--data-dir", data, "--endpoint-network", network],
+                                    stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        try:
+            deadline = time.time() + 180
+            text = ""
+            while time.time() < deadline:
+                with open(out_path, errors="replace") as f:
+                    text = f.read()
+                if "psql" in text and "gssencmode=require" in text:
+                    break
+                self.assertIsNone(proc.poll(), "borealis dev exited:\n" + text[-3000:])
+                time.sleep(0.3)
+            kinit = [l.strip() for l in text.splitlines() if " kinit alice@CORP.EXAMPLE.COM < " in l]
+            psql = [l.strip() for l in text.splitlines() if "gssencmode=require" in l]
+            self.assertTrue(kinit and psql, text[-3000:])
+            for secret in ("dev.directory-admin", "dev.alice-password", "dev.pgpass"):
+                self.assertEqual(stat.S_IMODE(os.stat(os.path.join(data, secret)).st_mode), 0o600)
+            with open(os.path.join(data, "dev.alice-password")) as f:
+                self.assertNotIn(f.read().strip(), text)
+            env = {k: v for k, v in os.environ.items() if not k.startswith("KRB5") and not k.startswith("PG")}
+            env["KRB5CCNAME"] = "FILE:" + os.path.join(tmp, "cc")
+            r = subprocess.run(["bash", "-c", kinit[0]], capture_output=True, text=True, env=env, timeout=30)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            r = subprocess.run(["bash", "-c", psql[0] + " -X -At -c 'SELECT current_user'"], capture_output=True,
+                               text=True, env=env, timeout=30)
+            self.assertEqual((r.returncode, r.stdout.strip()), (0, "alice@CORP.EXAMPLE.COM"), r.stderr)
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=90)
+            finally:
+                leftovers = pids_of("krb5kdc", data) + pids_of("kadmind", data) + pids_of("postgres", data)
+                for pid in leftovers:
+                    os.kill(pid, signal.SIGKILL)
+                subprocess.run(["rm", "-rf", tmp])
+        self.assertEqual(leftovers, [])
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ int run_dev(const DevCommandOptions& options) {
   so.data_dir = dir.root;
   so.log_level = options.log_level;
   so.service_user = options.service_user;
+  so.endpoint_network = options.endpoint_network;
   so.on_start = [&](store::Store& store) -> int {
     auto domain = kerberos.ensure_requested(store);
     if (!domain.ok()) {

@@ -13,6 +13,7 @@ struct DevCommandOptions {
   std::string data_dir;
   std::string log_level = "info";
   std::string service_user = "borealis";
+  std::string endpoint_network;  // as `borealis server --endpoint-network`
 };
 
 int run_dev(const DevCommandOptions& options);

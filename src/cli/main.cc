@@ -42,6 +42,8 @@ int main(int argc, char** argv) {
   dev_cmd->add_option("--data-dir", dev_opts.data_dir, "Data directory");
   dev_cmd->add_option("--log-level", dev_opts.log_level, "debug|info|warn|error");
   dev_cmd->add_option("--service-user", dev_opts.service_user, "OS user for postgres and the gateway when root");
+  dev_cmd->add_option("--endpoint-network", dev_opts.endpoint_network,
+                      "127.N: endpoints and directories get 127.N.x.y addresses (default 127.0)");
 
   cli::ClusterCommandOptions cl;
   auto* cluster_cmd = app.add_subcommand("cluster", "Create, delete, list and describe clusters");
