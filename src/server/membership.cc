@@ -194,7 +194,8 @@ Status Membership::leave(const store::ClusterRecord& c) {
 
 std::optional<gateway::KerberosConfig> Membership::kerberos_config(const store::ClusterRecord& c) {
   if (c.domain_status != kKerberosEnabled || c.domain_joined.empty() || c.domain_joined != c.domain) return std::nullopt;
-  if (!directories_.running(c.domain_joined)) return std::nullopt;
+  // Not tied to the KDC running: accepting a ticket needs only the keytab, so clients holding a
+  // service ticket keep logging in while the supervisor brings a crashed KDC back.
   auto r = store_.get_directory(c.domain_joined);
   if (!r.ok() || r->stage != directory::to_string(directory::DirectoryStage::active)) return std::nullopt;
   auto principal = directory::postgres_service_principal(c.endpoint_host);
@@ -219,7 +220,7 @@ Status Membership::write_krb5_conf() {
   if (!list.ok()) return std::move(list).error();
   std::vector<directory::Directory> realms;
   for (const auto& r : *list) {
-    if (r.stage != directory::to_string(directory::DirectoryStage::active) || !directories_.running(r.id)) continue;
+    if (r.stage != directory::to_string(directory::DirectoryStage::active)) continue;
     auto d = to_directory(r);
     if (d.ok()) realms.push_back(std::move(*d));
   }

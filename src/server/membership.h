@@ -41,9 +41,9 @@ class Membership {
   // Removes the cluster's principal and keytab from the directory it joined (cluster deletion).
   Status leave(const store::ClusterRecord& cluster);
 
-  // The gateway's view: nullopt unless the cluster is kerberos-enabled in a running directory.
+  // The gateway's view: nullopt unless the cluster is kerberos-enabled in an Active directory.
   std::optional<gateway::KerberosConfig> kerberos_config(const store::ClusterRecord& cluster);
-  // Writes <data>/gateway/krb5.conf (0644, no secrets) with every running directory's realm, only
+  // Writes <data>/gateway/krb5.conf (0644, no secrets) with every Active directory's realm, only
   // when its text changed. Always written, even without realms, so the gateway's KRB5_CONFIG exists.
   Status write_krb5_conf();
 

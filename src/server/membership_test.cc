@@ -246,7 +246,7 @@ TEST_F(MembershipTest, RotateLeaveAndMove) {
   EXPECT_TRUE(request_delete_directory(*store_, b).ok());
 }
 
-TEST_F(MembershipTest, Krb5ConfListsOnlyRunningDirectories) {
+TEST_F(MembershipTest, Krb5ConfListsOnlyActiveDirectories) {
   const std::string a = new_directory("corp.example.com");
   ASSERT_TRUE(membership_->write_krb5_conf().ok());
   auto text = fs::read_file(dir_.gateway_krb5_conf());
@@ -258,6 +258,21 @@ TEST_F(MembershipTest, Krb5ConfListsOnlyRunningDirectories) {
   EXPECT_NE(text->find("CORP.EXAMPLE.COM = {"), std::string::npos);
   EXPECT_TRUE(fs::exists(dir_.replay_cache_dir()));
   (void)a;
+}
+
+TEST_F(MembershipTest, AStoppedKdcDoesNotTakeKerberosAwayFromTheGateway) {
+  const std::string a = new_directory("corp.example.com");
+  new_cluster("db1", a);
+  auto c = pass("db1");
+  ASSERT_EQ(c.domain_status, kKerberosEnabled);
+  // After a server restart the daemons may fail to start; tickets already issued still decrypt.
+  provider_.fail_start = true;
+  DirectoryReconciler restarted(*store_, provider_);
+  restarted.reconcile_once();
+  Membership after(dir_, *store_, provider_, restarted, user_);
+  EXPECT_TRUE(after.kerberos_config(c));
+  EXPECT_EQ(store_->get_directory(a)->stage, "Active");
+  EXPECT_NE(store_->get_directory(a)->stage_reason.find("not running"), std::string::npos);
 }
 
 }  // namespace
