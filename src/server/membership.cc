@@ -42,8 +42,14 @@ std::string gateway_krb5_conf(const std::vector<directory::Directory>& directori
 }
 
 Membership::Membership(const DataDir& dir, store::Store& store, directory::DirectoryProvider& provider,
-                       const DirectoryReconciler& directories, const supervise::ServiceUser& user)
-    : dir_(dir), store_(store), provider_(provider), directories_(directories), user_(user) {}
+                       const DirectoryReconciler& directories, const supervise::ServiceUser& user,
+                       std::chrono::milliseconds retry_pause)
+    : dir_(dir),
+      store_(store),
+      provider_(provider),
+      directories_(directories),
+      user_(user),
+      retry_pause_(retry_pause) {}
 
 Status Membership::set_state(const store::ClusterRecord& c, const std::string& joined, std::string_view status,
                              const std::string& reason) {
@@ -111,6 +117,10 @@ Status Membership::join(const store::ClusterRecord& c) {
   if (!principal.ok()) return set_state(c, c.domain_joined, kEnableKerberosFailed, principal.error().message);
   const std::string keytab = dir_.endpoint_keytab(c.id);
 
+  if (auto it = retry_after_.find(c.id); it != retry_after_.end()) {
+    if (std::chrono::steady_clock::now() < it->second) return ok_status();
+    retry_after_.erase(it);
+  }
   if (c.domain_status == kKerberosEnabled && c.domain_joined == c.domain && fs::exists(keytab)) {
     if (c.krb_rotation_requested > c.krb_rotation_done) return rotate(c, d);
     return ok_status();  // the steady state: no tool runs
@@ -123,6 +133,7 @@ Status Membership::join(const store::ClusterRecord& c) {
   now.domain_status = kEnablingKerberos;
   now.domain_reason.clear();
   auto failed = [&](const std::string& what, const Error& e) -> Status {
+    retry_after_[c.id] = std::chrono::steady_clock::now() + retry_pause_;
     const std::string reason = what + ": " + e.message;
     if (auto s = set_state(now, c.domain, kEnableKerberosFailed, reason); !s) return s;
     return make_error(e.code, reason);
@@ -145,6 +156,7 @@ Status Membership::rotate(const store::ClusterRecord& c, const directory::Direct
   if (!principal.ok()) return std::move(principal).error();
   auto note = [&](const std::string& what, const Error& e) -> Status {
     // The old keytab still works: the membership stays enabled, the reason says what went wrong.
+    retry_after_[c.id] = std::chrono::steady_clock::now() + retry_pause_;
     const std::string reason = "key rotation failed: " + what + ": " + e.message;
     if (auto s = set_state(c, c.domain_joined, kKerberosEnabled, reason); !s) return s;
     return make_error(e.code, reason);

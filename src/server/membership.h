@@ -10,6 +10,8 @@
 // knows what to undo. Also renders the gateway's krb5.conf and the endpoints' KerberosConfig.
 #pragma once
 
+#include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,7 +36,8 @@ inline constexpr std::string_view kPendingDisableKerberos = "pending-disable-ker
 class Membership {
  public:
   Membership(const DataDir& dir, store::Store& store, directory::DirectoryProvider& provider,
-             const DirectoryReconciler& directories, const supervise::ServiceUser& user);
+             const DirectoryReconciler& directories, const supervise::ServiceUser& user,
+             std::chrono::milliseconds retry_pause = std::chrono::seconds(5));
 
   // Moves one available cluster's membership one pass towards its desired domain.
   Status reconcile(const store::ClusterRecord& cluster);
@@ -62,6 +65,10 @@ class Membership {
   const DirectoryReconciler& directories_;
   const supervise::ServiceUser& user_;
   std::string last_krb5_conf_;
+  // After a directory tool failed for a cluster, the next try waits a little: every try spawns
+  // kadmin.local, and a broken realm would otherwise get one per second for ever.
+  std::map<std::string, std::chrono::steady_clock::time_point> retry_after_;
+  std::chrono::milliseconds retry_pause_;
 };
 
 // The text of the gateway's krb5.conf for these realms (pure; tested).

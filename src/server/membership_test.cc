@@ -7,6 +7,7 @@
 
 #include <map>
 #include <set>
+#include <thread>
 
 #include "common/fs.h"
 #include "server/cluster_requests.h"
@@ -86,7 +87,8 @@ class MembershipTest : public ::testing::Test {
     store_ = std::make_unique<store::Store>(std::move(s).value());
     user_.is_current_user = true;
     directories_ = std::make_unique<DirectoryReconciler>(*store_, provider_);
-    membership_ = std::make_unique<Membership>(dir_, *store_, provider_, *directories_, user_);
+    membership_ = std::make_unique<Membership>(dir_, *store_, provider_, *directories_, user_,
+                                               std::chrono::milliseconds(300));
   }
   void TearDown() override {
     membership_.reset();
@@ -205,6 +207,9 @@ TEST_F(MembershipTest, ProviderFailureIsReportedAndRetried) {
   EXPECT_NE(c.domain_reason.find("database locked"), std::string::npos);
   EXPECT_EQ(c.domain_joined, id);  // recorded before acting: leave() knows what to undo
   provider_.fail_add = false;
+  c = pass("db1");  // too soon: the failed try is not repeated at once
+  EXPECT_EQ(c.domain_status, kEnableKerberosFailed);
+  std::this_thread::sleep_for(std::chrono::milliseconds(350));
   c = pass("db1");
   EXPECT_EQ(c.domain_status, kKerberosEnabled);
 }
