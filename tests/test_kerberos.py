@@ -28,6 +28,8 @@ passwords go to kinit/kadmin on stdin, never in argv.
 import os
 import re
 import shutil
+import socket
+import struct
 import subprocess
 import tempfile
 import time
@@ -385,6 +387,50 @@ class KerberosThroughGateway(harness.ClusterTestCase):
         self.assertEqual(attempt["stage"], "refused", attempt)
         self.assertEqual(attempt["error"]["S"], "FATAL")
         self.assertIn(f'GSSAPI authentication failed for user "{self.alice}"', attempt["error"]["M"])
+        self.assert_gateway_serves()
+
+    def test_gssenc_require_with_a_ticket_for_another_host_says_why(self):
+        # The gssenc negotiation has no ErrorResponse; the gateway answers with the 'E' text form
+        # libpq prints, so the user sees more than "server closed the connection".
+        r = self.psql(self.alice, "SELECT 1", self.alice_env, host=self.other.host, gssencmode="require")
+        self.assertNotEqual(r.returncode, 0, r.stdout)
+        self.assertIn("GSSAPI authentication failed", r.stderr)
+        log = self.server.gateway_log()
+        self.assertIn("encrypted=true outcome=refused", log)
+        self.assertIn(f"Cannot decrypt ticket for postgres/{self.other.host}@{REALM}", log)  # GSS minor status
+        self.assert_gateway_serves()
+
+    def gssenc_raw(self, payload, then_leave=False):
+        """GSSENCRequest, then `payload` as the first handshake bytes (and, with then_leave, the end of
+        the client's stream). Returns the one-byte answer and whatever the gateway sent before it
+        closed the connection."""
+        c = pgproto.Conn(self.cluster.address, self.cluster.port)
+        try:
+            c.send(struct.pack("!ii", 8, 80877104))
+            answer = c.recv_exact(1)
+            c.send(payload)
+            if then_leave:
+                c.sock.shutdown(socket.SHUT_WR)
+            rest, closed = c.read_until_closed()
+            self.assertTrue(closed, "the gateway kept the connection open")
+            return answer, rest
+        finally:
+            c.close()
+
+    def test_gssenc_handshake_garbage_is_refused_and_the_gateway_serves_on(self):
+        answer, rest = self.gssenc_raw(struct.pack("!i", 12) + b"not-a-ticket")
+        self.assertEqual(answer, b"G")
+        self.assertTrue(rest.startswith(b"E"), rest)
+        self.assertIn(b"GSSAPI authentication failed", rest)
+        # Lengths the codec refuses before any GSS call: zero, above the 64 KiB handshake cap, "negative".
+        for length in (0, 64 * 1024 + 1, 0x7fffffff, -1):
+            with self.subTest(length=length):
+                answer, rest = self.gssenc_raw(struct.pack("!i", length) + b"x" * 16)
+                self.assertEqual(answer, b"G")
+                self.assertEqual(rest, b"")
+        # A token cut short by the client leaving: nothing to answer, nothing left open.
+        answer, rest = self.gssenc_raw(struct.pack("!i", 4096) + b"partial", then_leave=True)
+        self.assertEqual((answer, rest), (b"G", b""))
         self.assert_gateway_serves()
 
     def test_refused_principal_of_another_realm(self):
