@@ -174,6 +174,21 @@ class Directory(unittest.TestCase):
                       stdin=ADMIN_PASSWORD + "\n", ccache="cc-kadmin")
         self.assertNotIn("created", r.stdout)
 
+    def test_2b_users_change_their_password_with_kpasswd(self):
+        # A user of its own, so alice's password stays what later tests expect.
+        old, new = "Erin-Old-pw-1", "Erin-New-pw-2"
+        r = self.tool(["kadmin", "-p", "Admin", "-q", "addprinc erin"], stdin=f"{ADMIN_PASSWORD}\n{old}\n{old}\n",
+                      ccache="cc-kadmin")
+        self.assertIn(f'Principal "erin@{REALM}" created', r.stdout + r.stderr)
+        # kpasswd talks to kadmind's password-change service (the directory's kpasswd port).
+        r = self.tool(["kpasswd", f"erin@{REALM}"], stdin=f"{old}\n{new}\n{new}\n", ccache="cc-erin")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("Password changed", r.stdout + r.stderr)
+        r = self.tool(["kinit", f"erin@{REALM}"], stdin=old + "\n", ccache="cc-erin")
+        self.assertNotEqual(r.returncode, 0, "the old password still works")
+        r = self.tool(["kinit", f"erin@{REALM}"], stdin=new + "\n", ccache="cc-erin")
+        self.assertEqual(r.returncode, 0, r.stderr)
+
     def test_3_cluster_joins_the_domain(self):
         # A domain that does not exist is refused up front.
         r = self.cli("cluster", "create", "--data-dir", self.server.data_dir, "--id", "nodomain",

@@ -323,6 +323,14 @@ class KerberosThroughGateway(harness.ClusterTestCase):
     def test_master_user_session_facts_say_scram(self):
         self.assertEqual(self.cluster.admin_sql(SESSION_FACTS), f"{self.server.master_user}|scram||off")
 
+    def test_scram_user_holding_a_ticket_gets_gssenc_with_prefer(self):
+        # libpq's default gssencmode=prefer encrypts with GSSAPI whenever the user holds a ticket; a
+        # password role then runs SCRAM inside the encryption (PostgreSQL does the same).
+        env = dict(self.alice_env, PGPASSWORD=self.server.master_password)
+        r = run_psql(self.cluster.conninfo(self.server.master_user, gssencmode="prefer"), SESSION_FACTS, env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.strip(), f"{self.server.master_user}|scram|{self.alice}|on")
+
     def test_an_rds_ad_role_is_only_offered_gssapi(self):
         c = pgproto.Conn(self.cluster.address, self.cluster.port)
         try:
