@@ -441,6 +441,47 @@ class KerberosThroughGateway(harness.ClusterTestCase):
         self.assertEqual((answer, rest), (b"G", b""))
         self.assert_gateway_serves()
 
+    def test_native_direct_is_postgresql_own_gssapi_beside_the_gateway(self):
+        s = self.server
+        info = s.describe(self.OTHER_CLUSTER)["NativeDirect"]
+        self.assertEqual(info, {"Enabled": False})
+        s.modify_cluster(self.OTHER_CLUSTER, "--native-direct", "on")
+        info = s.describe(self.OTHER_CLUSTER)["NativeDirect"]
+        self.assertTrue(info["Enabled"])
+        self.assertEqual(info["Address"], self.other.address)
+        direct = (f"host={self.other.host} hostaddr={self.other.address} port={info['Port']} dbname=postgres "
+                  f"sslmode=disable")
+        gssapi = ("SELECT gss_authenticated, principal, encrypted FROM pg_stat_gssapi "
+                  "WHERE pid = pg_backend_pid()")
+        deadline = time.time() + 60  # the instance restarts with a TCP listener
+        while True:
+            r = run_psql(f"{direct} user={self.alice} gssencmode=require", gssapi, self.alice_env)
+            if r.returncode == 0 or time.time() > deadline:
+                break
+            time.sleep(0.5)
+        # PostgreSQL itself authenticated alice: its own pg_stat_gssapi says so.
+        self.assertEqual(r.returncode, 0, r.stderr + s.server_log()[-2000:])
+        self.assertEqual(r.stdout.strip(), f"t|{self.alice}|t")
+        r = run_psql(f"{direct} user={self.alice} gssencmode=disable", gssapi, self.alice_env)
+        self.assertEqual(r.stdout.strip(), f"t|{self.alice}|f", r.stderr)
+        # Only Kerberos for rds_ad roles there: the master's password is rejected by pg_hba.conf.
+        r = run_psql(f"{direct} user={s.master_user} gssencmode=disable",  "SELECT 1",
+                     {"PGPASSWORD": s.master_password})
+        self.assertNotEqual(r.returncode, 0, r.stdout)
+        self.assertIn("pg_hba.conf rejects connection", r.stderr)
+        # The gateway's endpoint serves on, and turning the mode off closes the TCP port again.
+        r = self.psql(self.alice, "SELECT current_user", self.alice_env, cluster=self.other, gssencmode="disable")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        s.modify_cluster(self.OTHER_CLUSTER, "--native-direct", "off")
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            r = run_psql(f"{direct} user={self.alice} gssencmode=disable", "SELECT 1", self.alice_env)
+            if "Connection refused" in r.stderr:
+                break
+            time.sleep(0.5)
+        self.assertIn("Connection refused", r.stderr)
+        s.wait_for_login(self.other, time.time() + 60)
+
     def test_refused_principal_of_another_realm(self):
         user = f"alice@{FOREIGN_REALM}"
         r = self.psql(user, "SELECT 1", self.foreign_env, gssencmode="disable")

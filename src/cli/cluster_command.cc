@@ -39,6 +39,21 @@ nlohmann::json domain_memberships(store::Store& store, const store::ClusterRecor
   return out;
 }
 
+// Where PostgreSQL's own GSSAPI listens when the cluster asked for native-direct Kerberos: the
+// endpoint address and the writer instance's port (it serves while the cluster is kerberos-enabled).
+nlohmann::json native_direct(store::Store& store, const store::ClusterRecord& c) {
+  nlohmann::json j{{"Enabled", c.native_direct}};
+  if (!c.native_direct) return j;
+  if (auto instances = store.list_instances(c.id); instances.ok()) {
+    for (const auto& i : *instances) {
+      if (i.role != "writer") continue;
+      j["Address"] = c.endpoint_address;
+      j["Port"] = i.socket_port;
+    }
+  }
+  return j;
+}
+
 nlohmann::json describe(store::Store& store, const store::ClusterRecord& c, const std::string& data_dir) {
   server::DataDir dir{data_dir.empty() ? server::default_data_dir() : data_dir};
   return {{"DBClusterIdentifier", c.id},
@@ -53,6 +68,7 @@ nlohmann::json describe(store::Store& store, const store::ClusterRecord& c, cons
           {"IAMDatabaseAuthenticationEnabled", c.iam_auth_enabled},
           {"DomainMemberships", domain_memberships(store, c)},
           {"KrbCaseinsUsers", c.krb_caseins_users},
+          {"NativeDirect", native_direct(store, c)},
           {"CAFile", dir.ca_cert()}};
 }
 
@@ -138,6 +154,7 @@ int run_cluster_modify(const ClusterCommandOptions& o) {
   else if (o.krb_caseins_users == "off") request.krb_caseins_users = false;
   else if (!o.krb_caseins_users.empty())
     return fail(make_error(Errc::invalid_argument, "--krb-caseins-users must be on or off"));
+  if (!o.native_direct.empty()) request.native_direct = o.native_direct == "on";
   request.rotate_kerberos_key = o.rotate_kerberos_key;
   if (auto s = server::request_modify_cluster(*store, request); !s) return fail(s.error());
   poke_server(o.data_dir);

@@ -21,6 +21,7 @@ struct ClusterCommandOptions {
   std::string domain;                  // create/modify --domain d-… ("none" on modify: leave)
   std::string krb_caseins_users;       // modify --krb-caseins-users on|off ("" = unchanged)
   bool rotate_kerberos_key = false;    // modify --rotate-kerberos-key
+  std::string native_direct;           // modify --native-direct on|off ("" = unchanged)
 };
 
 int run_cluster_create(const ClusterCommandOptions& options);

@@ -72,6 +72,9 @@ int main(int argc, char** argv) {
   modify->add_option("--domain", cl.domain, "Directory id (d-…) to join, or none to leave the domain");
   modify->add_option("--krb-caseins-users", cl.krb_caseins_users, "Case-insensitive Kerberos user names")
       ->check(CLI::IsMember({"on", "off"}));
+  modify->add_option("--native-direct", cl.native_direct,
+                     "PostgreSQL's own GSSAPI on the endpoint address, beside the gateway (for comparison)")
+      ->check(CLI::IsMember({"on", "off"}));
   modify->add_flag("--rotate-kerberos-key", cl.rotate_kerberos_key,
                    "New key for the cluster's service principal (the previous one stays valid)");
 

@@ -64,6 +64,45 @@ TEST(PgConfig, HbaIsLocalOnly) {
   for (const auto& r : rules) EXPECT_EQ(r.rfind("local", 0), 0u) << "no host/hostssl rule may exist: " << r;
 }
 
+TEST(PgConfig, NativeGssOpensOnlyKerberosOnTheEndpointAddress) {
+  const NativeGss gss{"127.0.10.3", "/data/gateway/db1.keytab", "CORP.EXAMPLE.COM", true};
+  PgSettings s;
+  s.socket_dir = "/data/run/pg-db1";
+  s.socket_port = 6001;
+  s.native_gss = gss;
+  const std::string conf = render_borealis_conf(s);
+  EXPECT_NE(conf.find("\nlisten_addresses = '127.0.10.3'\n"), std::string::npos) << conf;
+  EXPECT_NE(conf.find("\nport = 6001"), std::string::npos);
+  EXPECT_NE(conf.find("\nkrb_server_keyfile = 'FILE:/data/gateway/db1.keytab'\n"), std::string::npos);
+  EXPECT_NE(conf.find("\nkrb_caseins_users = on\n"), std::string::npos);
+  EXPECT_EQ(conf.find("listen_addresses = ''"), std::string::npos);
+
+  HbaSettings h{.service_os_user = "borealis", .control_plane_is_root = true, .native_gss = gss};
+  std::istringstream in(render_pg_hba(h));
+  std::string line;
+  std::vector<std::string> rules;
+  while (std::getline(in, line))
+    if (!line.empty() && line[0] != '#') rules.push_back(line);
+  ASSERT_EQ(rules.size(), 7u);
+  // First match wins: rds_iam members are rejected before the gss lines, and the catch-all rejects.
+  EXPECT_EQ(rules[2].rfind("host ", 0), 0u);
+  EXPECT_NE(rules[2].find("+rds_iam"), std::string::npos);
+  EXPECT_NE(rules[2].find("reject"), std::string::npos);
+  for (int i : {3, 4}) {
+    EXPECT_NE(rules[i].find("+rds_ad  127.0.0.0/8   gss include_realm=1 krb_realm=CORP.EXAMPLE.COM"), std::string::npos)
+        << rules[i];
+  }
+  EXPECT_EQ(rules[3].rfind("hostgssenc", 0), 0u);
+  EXPECT_EQ(rules[4].rfind("hostnogssenc", 0), 0u);
+  for (int i : {5, 6}) EXPECT_NE(rules[i].find("all       all"), std::string::npos) << rules[i];
+  for (const auto& r : rules) {
+    EXPECT_EQ(r.find("trust"), r.rfind("local", 0) == 0 ? r.find("trust") : std::string::npos)
+        << "trust only on the unix socket: " << r;
+    EXPECT_EQ(r.find("password"), std::string::npos) << r;
+    EXPECT_EQ(r.find("scram"), std::string::npos) << r;
+  }
+}
+
 TEST(PgConfig, IdentMapsOnlyTheControlPlaneToAdmin) {
   const std::string as_root = render_pg_ident({.service_os_user = "borealis", .control_plane_is_root = true});
   EXPECT_NE(as_root.find("\nborealis   root             borealis_admin\n"), std::string::npos);

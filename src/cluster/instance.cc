@@ -24,6 +24,7 @@ PgSettings Instance::pg_settings() const {
   s.max_connections = options_.max_connections;
   s.shared_buffers = options_.shared_buffers;
   s.extra = options_.extra_settings;
+  s.native_gss = options_.native_gss;
   return s;
 }
 
@@ -31,6 +32,7 @@ HbaSettings Instance::hba_settings() const {
   HbaSettings h;
   h.service_os_user = user_.name;
   h.control_plane_is_root = ::geteuid() == 0 && !user_.is_current_user;
+  h.native_gss = options_.native_gss;
   return h;
 }
 
@@ -39,6 +41,9 @@ supervise::ProcessSpec Instance::process_spec(std::vector<std::string> argv, con
   spec.argv = std::move(argv);
   // Nothing of ours is inherited: no PG* variables, no secrets, no KRB5* settings.
   spec.env = {"PATH=/usr/bin:/bin", "LC_ALL=C.UTF-8", "LANG=C.UTF-8", "TZ=UTC"};
+  // Native-direct Kerberos: PostgreSQL's own acceptor keeps its replay cache in the instance dir, not
+  // in /var/tmp (the keytab comes from krb_server_keyfile).
+  if (options_.native_gss) spec.env.push_back("KRB5RCACHEDIR=" + layout_.instance_dir);
   spec.working_dir = cwd;
   spec.log_path = layout_.log_path;
   if (::geteuid() == 0 && !user_.is_current_user) {

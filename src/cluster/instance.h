@@ -3,7 +3,7 @@
 // postgres runs as the service user, directly (not through pg_ctl), so the Supervisor owns the
 // postmaster's PID and restarts it with backoff after a crash.
 // Blocking calls; use from the control plane's thread that also drives Supervisor::poll().
-// It must never run postgres as root or open a TCP port.
+// It must never run postgres as root, nor open a TCP port unless native-direct Kerberos is asked for.
 #pragma once
 
 #include <chrono>
@@ -23,6 +23,7 @@ struct InstanceOptions {
   int max_connections = 200;
   std::string shared_buffers = "64MB";
   std::map<std::string, std::string> extra_settings;
+  std::optional<NativeGss> native_gss;  // native-direct Kerberos: the only way a TCP port opens
   std::chrono::milliseconds fast_shutdown_timeout{30'000};  // SIGINT, then SIGQUIT, then SIGKILL
 };
 
@@ -48,6 +49,7 @@ class Instance {
   std::string child_name() const { return "postgres:" + layout_.instance_id; }
   PgSettings pg_settings() const;
   HbaSettings hba_settings() const;
+  const InstanceOptions& options() const { return options_; }
 
  private:
   supervise::ProcessSpec process_spec(std::vector<std::string> argv, const std::string& cwd) const;

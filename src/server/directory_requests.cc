@@ -109,6 +109,9 @@ Status request_modify_cluster(store::Store& store, const ModifyClusterRequest& r
     if (r.krb_caseins_users) {
       if (auto s = store.set_cluster_krb_caseins_users(c->id, *r.krb_caseins_users); !s) return s;
     }
+    if (r.native_direct) {
+      if (auto s = store.set_cluster_native_direct(c->id, *r.native_direct); !s) return s;
+    }
     if (r.rotate_kerberos_key) {
       if (c->domain.empty())
         return make_error(Errc::invalid_argument, "DB cluster " + r.id + " is not a member of a domain: no Kerberos key to rotate");

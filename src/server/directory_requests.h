@@ -44,6 +44,7 @@ struct ModifyClusterRequest {
   std::optional<std::string> domain;  // a directory id, or "" / "none" to leave the domain
   std::optional<bool> krb_caseins_users;
   bool rotate_kerberos_key = false;
+  std::optional<bool> native_direct;  // PostgreSQL's own GSSAPI beside the gateway (while kerberos-enabled)
 };
 
 // The domain must name a live directory (not_found otherwise, as AWS's DomainNotFoundFault); a

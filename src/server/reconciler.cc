@@ -60,8 +60,27 @@ Reconciler::Reconciler(DataDir dir, store::Store& store, supervise::Supervisor& 
 
 Reconciler::~Reconciler() = default;
 
-Result<cluster::Instance*> Reconciler::running_instance(const store::InstanceRecord& record) {
+std::optional<cluster::NativeGss> Reconciler::native_gss(const store::ClusterRecord& c,
+                                                          const store::InstanceRecord& record) {
+  if (!c.native_direct || record.role != "writer") return std::nullopt;
+  auto k = membership_.kerberos_config(c);
+  if (!k) return std::nullopt;  // serves only while the cluster is kerberos-enabled
+  return cluster::NativeGss{c.endpoint_address, k->keytab, k->realm, k->caseins_users};
+}
+
+Result<cluster::Instance*> Reconciler::running_instance(const store::ClusterRecord& c,
+                                                        const store::InstanceRecord& record) {
   auto& slot = instances_[record.id];
+  std::optional<cluster::NativeGss> gss = native_gss(c, record);
+  if (slot && slot->options().native_gss != gss) {
+    // listen_addresses needs a restart; the gateway's clients of this instance are disconnected, as
+    // an applied-immediately modification reboots an instance on AWS.
+    log::info("server", "instance {}: native-direct Kerberos {}; restarting", record.id, gss ? "on" : "off");
+    if (supervisor_.contains(slot->child_name())) {
+      if (auto s = slot->stop(); !s) return std::move(s).error();
+    }
+    slot.reset();
+  }
   if (!slot) {
     auto layout = cluster::InstanceLayout::make(dir_.root, record.id, record.socket_port);
     if (!layout.ok()) return std::move(layout).error();
@@ -69,6 +88,7 @@ Result<cluster::Instance*> Reconciler::running_instance(const store::InstanceRec
     cluster::InstanceOptions opts;
     opts.max_connections = options_.instance_max_connections;
     opts.extra_settings["shared_preload_libraries"] = kGuardLibrary;
+    opts.native_gss = std::move(gss);
     auto inst = std::make_unique<cluster::Instance>(std::move(layout).value(), user_, opts);
     if (auto s = inst->ensure_initialized(); !s) return std::move(s).error();
     slot = std::move(inst);
@@ -87,7 +107,7 @@ Status Reconciler::reconcile_cluster(store::ClusterRecord& c) {
   auto instances = store_.list_instances(c.id);
   if (!instances.ok()) return std::move(instances).error();
   for (const store::InstanceRecord& rec : *instances) {
-    auto inst = running_instance(rec);
+    auto inst = running_instance(c, rec);
     if (!inst.ok()) return std::move(inst).error();
     if (rec.status == "creating") {
       auto conn = (*inst)->connect_admin();

@@ -45,7 +45,9 @@ class Reconciler {
  private:
   Status reconcile_cluster(store::ClusterRecord& cluster);
   Status delete_cluster(const store::ClusterRecord& cluster);
-  Result<cluster::Instance*> running_instance(const store::InstanceRecord& record);
+  Result<cluster::Instance*> running_instance(const store::ClusterRecord& cluster, const store::InstanceRecord& record);
+  // Native-direct Kerberos settings the instance must run with (nullopt: no TCP listener).
+  std::optional<cluster::NativeGss> native_gss(const store::ClusterRecord& cluster, const store::InstanceRecord& record);
   Status write_gateway_config();
   Status ensure_gateway();
 

@@ -85,7 +85,12 @@ ALTER TABLE clusters ADD COLUMN krb_rotation_requested INTEGER NOT NULL DEFAULT 
 ALTER TABLE clusters ADD COLUMN krb_rotation_done INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-constexpr std::string_view kMigrations[] = {kV1, kV2};
+// v3: native-direct Kerberos (PostgreSQL's own GSSAPI beside the gateway), off by default.
+constexpr std::string_view kV3 = R"sql(
+ALTER TABLE clusters ADD COLUMN native_direct INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::string_view kMigrations[] = {kV1, kV2, kV3};
 
 Result<int> current_version(sqlite3* db) {
   auto st = sqlite::Statement::prepare(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version");

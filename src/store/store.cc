@@ -47,7 +47,7 @@ Status ensure_private_file(const std::string& path) {
 constexpr const char* kClusterColumns =
     "id, engine, engine_version, master_username, master_verifier, port, resource_id, endpoint_host,"
     " endpoint_address, status, iam_auth_enabled, created_at, deleted, domain, domain_joined, domain_status,"
-    " domain_reason, krb_caseins_users, krb_rotation_requested, krb_rotation_done";
+    " domain_reason, krb_caseins_users, krb_rotation_requested, krb_rotation_done, native_direct";
 
 ClusterRecord read_cluster(const sqlite::Statement& st) {
   ClusterRecord c;
@@ -71,6 +71,7 @@ ClusterRecord read_cluster(const sqlite::Statement& st) {
   c.krb_caseins_users = st.column_int64(17) != 0;
   c.krb_rotation_requested = st.column_int64(18);
   c.krb_rotation_done = st.column_int64(19);
+  c.native_direct = st.column_int64(20) != 0;
   return c;
 }
 
@@ -208,13 +209,14 @@ Result<ClusterRecord> Store::create_cluster(ClusterRecord c) {
     if (!purge) return std::move(purge).error();
     if (auto r = purge->bind(1, c.id).run(); !r) return r;
     auto ins = impl_->prepare(std::string("INSERT INTO clusters (") + kClusterColumns +
-                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0, ?13, '', '', '', ?14, 0, 0)");
+                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0, ?13, '', '', '', ?14, 0, 0, ?15)");
     if (!ins) return std::move(ins).error();
     ins->bind(1, c.id).bind(2, c.engine).bind(3, c.engine_version).bind(4, c.master_username)
         .bind(5, c.master_verifier).bind(6, static_cast<std::int64_t>(c.port)).bind(7, c.resource_id)
         .bind(8, c.endpoint_host).bind(9, c.endpoint_address).bind(10, c.status)
         .bind(11, static_cast<std::int64_t>(c.iam_auth_enabled ? 1 : 0)).bind(12, c.created_at)
-        .bind(13, c.domain).bind(14, static_cast<std::int64_t>(c.krb_caseins_users ? 1 : 0));
+        .bind(13, c.domain).bind(14, static_cast<std::int64_t>(c.krb_caseins_users ? 1 : 0))
+        .bind(15, static_cast<std::int64_t>(c.native_direct ? 1 : 0));
     return ins->run();
   });
   if (!s) {
@@ -271,6 +273,13 @@ Status Store::set_cluster_domain(const std::string& id, const std::string& direc
 
 Status Store::set_cluster_krb_caseins_users(const std::string& id, bool on) {
   auto st = impl_->prepare("UPDATE clusters SET krb_caseins_users = ?2 WHERE id = ?1 AND deleted = 0");
+  if (!st) return std::move(st).error();
+  if (auto s = st->bind(1, id).bind(2, static_cast<std::int64_t>(on ? 1 : 0)).run(); !s) return s;
+  return impl_->expect_one_change("cluster", id);
+}
+
+Status Store::set_cluster_native_direct(const std::string& id, bool on) {
+  auto st = impl_->prepare("UPDATE clusters SET native_direct = ?2 WHERE id = ?1 AND deleted = 0");
   if (!st) return std::move(st).error();
   if (auto s = st->bind(1, id).bind(2, static_cast<std::int64_t>(on ? 1 : 0)).run(); !s) return s;
   return impl_->expect_one_change("cluster", id);

@@ -39,6 +39,9 @@ struct ClusterRecord {
   std::string domain_status;     // "" | enabling-kerberos | kerberos-enabled | enable-kerberos-failed | disabling-kerberos
   std::string domain_reason;     // why enable-kerberos-failed, in words a person can act on
   bool krb_caseins_users = false;  // cluster parameter krb_caseins_users
+  // Native-direct Kerberos: PostgreSQL's own GSSAPI on <endpoint address>:<instance socket port>,
+  // beside the gateway, while the cluster is kerberos-enabled (for comparison, and as a fallback).
+  bool native_direct = false;
   long long krb_rotation_requested = 0;  // raised by request_krb_key_rotation
   long long krb_rotation_done = 0;       // the last request the reconciler carried out
 };
@@ -113,6 +116,7 @@ class Store {
   // Desired domain membership and Kerberos parameters (what `cluster modify` changes).
   Status set_cluster_domain(const std::string& id, const std::string& directory_id);
   Status set_cluster_krb_caseins_users(const std::string& id, bool on);
+  Status set_cluster_native_direct(const std::string& id, bool on);
   // Asks for a new service key; returns the new request number.
   Result<long long> request_krb_key_rotation(const std::string& id);
   // Actual membership, written by the reconciler.

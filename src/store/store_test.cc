@@ -241,7 +241,7 @@ static DirectoryRecord sample_directory(const std::string& id, const std::string
 TEST_F(StoreTest, DirectoryCrudKeepsThePasswordOnlyUntilCleared) {
   auto s = Store::open(path_);
   ASSERT_TRUE(s.ok());
-  EXPECT_EQ(s->schema_version(), 2);
+  EXPECT_EQ(s->schema_version(), static_cast<int>(migrations().size()));
   auto created = s->create_directory(sample_directory("d-0123456789", "corp.example.com", "127.0.20.1"),
                                      Secret("Adm1n!Passw0rd"));
   ASSERT_TRUE(created.ok()) << created.error().message;
@@ -362,7 +362,11 @@ TEST_F(StoreTest, ClusterDomainMembership) {
 
   ASSERT_TRUE(s->set_cluster_krb_caseins_users("db1", false).ok());
   EXPECT_FALSE(s->get_cluster("db1")->krb_caseins_users);
+  EXPECT_FALSE(s->get_cluster("db1")->native_direct);
+  ASSERT_TRUE(s->set_cluster_native_direct("db1", true).ok());
+  EXPECT_TRUE(s->get_cluster("db1")->native_direct);
   EXPECT_EQ(s->set_cluster_domain("nope", "").error().code, Errc::not_found);
+  EXPECT_EQ(s->set_cluster_native_direct("nope", true).error().code, Errc::not_found);
   EXPECT_EQ(s->request_krb_key_rotation("nope").error().code, Errc::not_found);
 }
 
