@@ -1,0 +1,141 @@
+#include "iam/pattern.h"
+
+namespace borealis::iam {
+namespace {
+
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+void push(Pattern& p, char c, bool wild) {
+  p.chars.push_back(c);
+  p.wild.push_back(wild ? 1 : 0);
+}
+
+void push_literal(Pattern& p, std::string_view s) {
+  for (char c : s) push(p, c, false);
+}
+
+void push_written(Pattern& p, std::string_view s) {
+  for (char c : s) push(p, c, c == '*' || c == '?');
+}
+
+// Resolves the inside of ${...}; nullopt when the key is absent and there is no default.
+std::optional<std::string> resolve(std::string_view inner, const ContextKeys& keys) {
+  if (inner == "*" || inner == "?" || inner == "$") return std::string(inner);
+  std::string_view key = inner, fallback;
+  bool has_default = false;
+  if (auto comma = inner.find(','); comma != std::string_view::npos) {
+    key = inner.substr(0, comma);
+    std::string_view rest = inner.substr(comma + 1);
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    while (!rest.empty() && rest.back() == ' ') rest.remove_suffix(1);
+    if (rest.size() < 2 || rest.front() != '\'' || rest.back() != '\'') return std::nullopt;
+    fallback = rest.substr(1, rest.size() - 2);
+    has_default = true;
+  }
+  while (!key.empty() && key.back() == ' ') key.remove_suffix(1);
+  const auto* values = keys.find(key);
+  // A multi-valued key cannot stand for one string.
+  if (values && values->size() == 1) return values->front();
+  if (has_default) return std::string(fallback);
+  return std::nullopt;
+}
+
+template <class Sink>
+bool expand(std::string_view written, const ContextKeys& keys, Sink&& sink) {
+  std::size_t pos = 0;
+  while (pos < written.size()) {
+    const auto open = written.find("${", pos);
+    if (open == std::string_view::npos) break;
+    const auto close = written.find('}', open + 2);
+    if (close == std::string_view::npos) break;  // no closing brace: the rest is literal text
+    sink(written.substr(pos, open - pos), false);
+    auto value = resolve(written.substr(open + 2, close - open - 2), keys);
+    if (!value) return false;
+    sink(*value, true);
+    pos = close + 1;
+  }
+  sink(written.substr(pos), false);
+  return true;
+}
+
+}  // namespace
+
+Pattern literal_pattern(std::string_view written) {
+  Pattern p;
+  push_written(p, written);
+  return p;
+}
+
+std::optional<Pattern> expand_variables(std::string_view written, const ContextKeys& keys) {
+  Pattern p;
+  const bool ok = expand(written, keys, [&](std::string_view s, bool substituted) {
+    if (substituted) push_literal(p, s);
+    else push_written(p, s);
+  });
+  if (!ok) return std::nullopt;
+  return p;
+}
+
+std::optional<std::string> substitute_variables(std::string_view written, const ContextKeys& keys) {
+  std::string out;
+  if (!expand(written, keys, [&](std::string_view s, bool) { out.append(s); })) return std::nullopt;
+  return out;
+}
+
+bool ascii_equals_ignore_case(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+bool glob_match(const Pattern& p, std::string_view t, bool ignore_case) noexcept {
+  std::size_t pi = 0, ti = 0;
+  std::size_t star = std::string::npos, star_ti = 0;
+  const std::size_t n = p.chars.size();
+  while (ti < t.size()) {
+    if (pi < n && p.wild[pi] && p.chars[pi] == '*') {
+      star = pi++;
+      star_ti = ti;
+      continue;
+    }
+    if (pi < n) {
+      const bool any = p.wild[pi] && p.chars[pi] == '?';
+      const bool same = ignore_case ? lower(p.chars[pi]) == lower(t[ti]) : p.chars[pi] == t[ti];
+      if (any || same) {
+        ++pi;
+        ++ti;
+        continue;
+      }
+    }
+    if (star == std::string::npos) return false;
+    // Let the last '*' swallow one more character and retry from there.
+    pi = star + 1;
+    ti = ++star_ti;
+  }
+  while (pi < n && p.wild[pi] && p.chars[pi] == '*') ++pi;
+  return pi == n;
+}
+
+bool arn_match(const Pattern& p, std::string_view arn) noexcept {
+  constexpr int kSplits = 5;  // arn:partition:service:region:account:resource
+  std::size_t pstart = 0, tstart = 0;
+  for (int part = 0; part <= kSplits; ++part) {
+    std::size_t pend = p.chars.size(), tend = arn.size();
+    if (part < kSplits) {
+      pend = p.chars.find(':', pstart);
+      tend = arn.find(':', tstart);
+      if (pend == std::string::npos || tend == std::string_view::npos) return false;
+    }
+    Pattern piece;
+    piece.chars = p.chars.substr(pstart, pend - pstart);
+    piece.wild.assign(p.wild.begin() + static_cast<std::ptrdiff_t>(pstart),
+                      p.wild.begin() + static_cast<std::ptrdiff_t>(pend));
+    if (!glob_match(piece, arn.substr(tstart, tend - tstart), false)) return false;
+    pstart = pend + 1;
+    tstart = tend + 1;
+  }
+  return true;
+}
+
+}  // namespace borealis::iam
