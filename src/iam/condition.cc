@@ -57,7 +57,7 @@ bool value_matches(ConditionOp op, std::string_view context, std::string_view wr
     return op == ConditionOp::string_like ? glob_match(*pattern, context, false) : arn_match(*pattern, context);
   }
   std::string value(written);
-  if (variables && (op == ConditionOp::string_equals || op == ConditionOp::string_equals_ignore_case)) {
+  if (variables && operator_takes_variables(op)) {
     auto v = substitute_variables(written, keys);
     if (!v) return false;
     value = std::move(*v);
@@ -91,6 +91,11 @@ bool value_matches(ConditionOp op, std::string_view context, std::string_view wr
 }  // namespace
 
 bool condition_holds(const Condition& c, const ContextKeys& keys, bool variables) {
+  // A variable that cannot be resolved makes the whole condition false, whatever the operator: AWS
+  // says the statement is then invalid, and a negated operator must not turn "unknown" into a match.
+  if (variables && operator_takes_variables(c.op))
+    for (const auto& written : c.values)
+      if (written.find("${") != std::string::npos && !substitute_variables(written, keys)) return false;
   const std::vector<std::string>* present = keys.find(c.key);
   if (c.op == ConditionOp::null_check) {
     // "Null": "true" means the key must be absent; "false" that it must be present. Several values OR.

@@ -11,6 +11,22 @@
 
 namespace borealis::iam {
 
+// Global condition keys borealis fills in (AWS's names; a policy may use any spelling of the case).
+namespace context_key {
+inline constexpr std::string_view kUsername = "aws:username";          // IAM users only
+inline constexpr std::string_view kUserId = "aws:userid";
+inline constexpr std::string_view kPrincipalArn = "aws:PrincipalArn";
+inline constexpr std::string_view kPrincipalAccount = "aws:PrincipalAccount";
+inline constexpr std::string_view kPrincipalType = "aws:PrincipalType";  // User, AssumedRole, Account
+inline constexpr std::string_view kCurrentTime = "aws:CurrentTime";      // ISO 8601, UTC
+inline constexpr std::string_view kEpochTime = "aws:EpochTime";          // seconds
+inline constexpr std::string_view kSourceIp = "aws:SourceIp";
+inline constexpr std::string_view kSecureTransport = "aws:SecureTransport";  // "true" / "false"
+inline constexpr std::string_view kRequestedRegion = "aws:RequestedRegion";
+inline constexpr std::string_view kTokenIssueTime = "aws:TokenIssueTime";  // temporary credentials only
+inline constexpr std::string_view kMultiFactorAuthPresent = "aws:MultiFactorAuthPresent";
+}  // namespace context_key
+
 class ContextKeys {
  public:
   // Replaces the values of `key`.

@@ -21,23 +21,45 @@ void push_written(Pattern& p, std::string_view s) {
 // Resolves the inside of ${...}; nullopt when the key is absent and there is no default.
 std::optional<std::string> resolve(std::string_view inner, const ContextKeys& keys) {
   if (inner == "*" || inner == "?" || inner == "$") return std::string(inner);
-  std::string_view key = inner, fallback;
-  bool has_default = false;
+  auto trim = [](std::string_view s) {
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+    return s;
+  };
+  std::string_view key = inner;
+  std::optional<std::string> fallback;
   if (auto comma = inner.find(','); comma != std::string_view::npos) {
     key = inner.substr(0, comma);
-    std::string_view rest = inner.substr(comma + 1);
-    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-    while (!rest.empty() && rest.back() == ' ') rest.remove_suffix(1);
-    if (rest.size() < 2 || rest.front() != '\'' || rest.back() != '\'') return std::nullopt;
-    fallback = rest.substr(1, rest.size() - 2);
-    has_default = true;
+    const std::string_view quoted = trim(inner.substr(comma + 1));
+    if (quoted.size() < 2 || quoted.front() != '\'' || quoted.back() != '\'') return std::nullopt;
+    // Inside the quotes, '' stands for one quote; a lone quote is malformed.
+    std::string text;
+    const std::string_view body = quoted.substr(1, quoted.size() - 2);
+    for (std::size_t i = 0; i < body.size(); ++i) {
+      if (body[i] == '\'') {
+        if (i + 1 >= body.size() || body[i + 1] != '\'') return std::nullopt;
+        ++i;
+      }
+      text.push_back(body[i]);
+    }
+    fallback = std::move(text);
   }
-  while (!key.empty() && key.back() == ' ') key.remove_suffix(1);
+  key = trim(key);
+  if (key.empty()) return std::nullopt;
   const auto* values = keys.find(key);
   // A multi-valued key cannot stand for one string.
   if (values && values->size() == 1) return values->front();
-  if (has_default) return std::string(fallback);
-  return std::nullopt;
+  return fallback;
+}
+
+// The '}' that ends a variable: braces inside a quoted default ('...}...') do not count.
+std::size_t find_close(std::string_view written, std::size_t from) {
+  bool quoted = false;
+  for (std::size_t i = from; i < written.size(); ++i) {
+    if (written[i] == '\'') quoted = !quoted;  // '' toggles twice: still inside the default
+    else if (written[i] == '}' && !quoted) return i;
+  }
+  return std::string_view::npos;
 }
 
 template <class Sink>
@@ -46,8 +68,8 @@ bool expand(std::string_view written, const ContextKeys& keys, Sink&& sink) {
   while (pos < written.size()) {
     const auto open = written.find("${", pos);
     if (open == std::string_view::npos) break;
-    const auto close = written.find('}', open + 2);
-    if (close == std::string_view::npos) break;  // no closing brace: the rest is literal text
+    const auto close = find_close(written, open + 2);
+    if (close == std::string_view::npos) return false;  // "${" never closed: malformed, matches nothing
     sink(written.substr(pos, open - pos), false);
     auto value = resolve(written.substr(open + 2, close - open - 2), keys);
     if (!value) return false;

@@ -24,9 +24,11 @@ struct Pattern {
 // A pattern from policy text with no variables (2008-10-17 documents, actions).
 Pattern literal_pattern(std::string_view written);
 
-// Substitutes ${key} (one value from `keys`), ${key, 'default'}, and the escapes ${*} ${?} ${$}.
-// nullopt when a variable's key is absent (or multi-valued) and has no default: AWS then treats the
-// element as not matching.
+// Substitutes ${key} (one value from `keys`; any context key works: aws:username, aws:userid,
+// aws:PrincipalTag/team, aws:SourceIp, ...), ${key, 'default'} ('' inside the quotes is one quote),
+// and the escapes ${*} ${?} ${$}. One pass only: substituted text is never expanded again.
+// nullopt when a variable's key is absent (or multi-valued) and has no default, or the variable is
+// malformed ("${" never closed, a badly quoted default): AWS then treats the element as not matching.
 std::optional<Pattern> expand_variables(std::string_view written, const ContextKeys& keys);
 
 // Plain string substitution for operators that do not take wildcards (StringEquals, ArnEquals...).

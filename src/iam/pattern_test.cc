@@ -54,8 +54,13 @@ TEST(Pattern, Variables) {
   EXPECT_EQ(substitute_variables("${aws:missing}", keys), std::nullopt);
   EXPECT_EQ(substitute_variables("${aws:TagKeys}", keys), std::nullopt);  // multi-valued
   EXPECT_EQ(substitute_variables("a${*}b${?}c${$}", keys), "a*b?c$");
-  EXPECT_EQ(substitute_variables("no close ${aws:username", keys), "no close ${aws:username");
+  EXPECT_EQ(substitute_variables("no close ${aws:username", keys), std::nullopt);
+  EXPECT_EQ(substitute_variables("just a $ and { and }", keys), "just a $ and { and }");
   EXPECT_EQ(substitute_variables("${aws:missing, dflt}", keys), std::nullopt);  // default must be quoted
+  EXPECT_EQ(substitute_variables("${ aws:missing ,  'it''s' }", keys), "it's");
+  EXPECT_EQ(substitute_variables("${aws:missing, 'it's'}", keys), std::nullopt);  // lone quote
+  EXPECT_EQ(substitute_variables("${}", keys), std::nullopt);
+  EXPECT_EQ(substitute_variables("${aws:missing, '${aws:username}'}", keys), "${aws:username}");  // one pass
 }
 
 TEST(Pattern, SubstitutedWildcardsAreLiteral) {

@@ -205,7 +205,7 @@ Result<Principal> parse_principal(const json& j) {
 // Values that can never be read by the operator are refused at once rather than silently never
 // matching; values holding a policy variable are checked only at evaluation time.
 Status check_condition_value(const Condition& c, const std::string& v) {
-  if (v.find("${") != std::string::npos) return ok_status();
+  if (operator_takes_variables(c.op) && v.find("${") != std::string::npos) return ok_status();
   bool ok = true;
   switch (c.op) {
     case ConditionOp::numeric_equals: case ConditionOp::numeric_not_equals:
@@ -345,6 +345,19 @@ Result<Statement> parse_statement(const json& j, std::size_t index, PolicyKind k
 }
 
 }  // namespace
+
+bool operator_takes_variables(ConditionOp op) noexcept {
+  switch (op) {
+    case ConditionOp::string_equals: case ConditionOp::string_not_equals:
+    case ConditionOp::string_equals_ignore_case: case ConditionOp::string_not_equals_ignore_case:
+    case ConditionOp::string_like: case ConditionOp::string_not_like:
+    case ConditionOp::arn_equals: case ConditionOp::arn_like: case ConditionOp::arn_not_equals:
+    case ConditionOp::arn_not_like: case ConditionOp::bool_equals:
+      return true;
+    default:
+      return false;
+  }
+}
 
 std::size_t count_policy_chars(std::string_view text) noexcept {
   std::size_t n = 0;

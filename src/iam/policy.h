@@ -71,6 +71,10 @@ enum class ConditionOp {
 
 enum class SetQualifier { none, for_any_value, for_all_values };
 
+// AWS substitutes policy variables in the values of String, Arn and Bool operators only; elsewhere
+// "${...}" is literal text (and so never a valid number, date or address).
+bool operator_takes_variables(ConditionOp op) noexcept;
+
 // One key of one operator block: {"StringLike": {"aws:username": ["a*", "b*"]}}.
 struct Condition {
   std::string operator_name;  // as written, for messages

@@ -196,8 +196,12 @@ TEST(ParsePolicy, ConditionOperators) {
   EXPECT_FALSE(with("Null", R"("maybe")").ok());
   EXPECT_FALSE(with("IpAddress", R"("10.0.0.0/33")").ok());
   EXPECT_FALSE(with("IpAddress", R"("example.com")").ok());
-  // A variable defers the check to evaluation time.
-  EXPECT_TRUE(with("DateLessThan", R"("${aws:TokenIssueTime}")").ok());
+  // Variables are substituted for String, Arn and Bool operators only: elsewhere "${...}" is literal
+  // text, which is never a valid date or number.
+  EXPECT_TRUE(with("StringEquals", R"("${aws:username}")").ok());
+  EXPECT_TRUE(with("Bool", R"("${aws:SecureTransport}")").ok());
+  EXPECT_FALSE(with("DateLessThan", R"("${aws:TokenIssueTime}")").ok());
+  EXPECT_FALSE(with("NumericLessThan", R"("${test:n}")").ok());
 
   auto p = with("ForAllValues:StringLikeIfExists", R"(["a*",true,5])");
   ASSERT_TRUE(p.ok()) << error_of(p);
