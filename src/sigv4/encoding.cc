@@ -23,15 +23,18 @@ bool is_python_ascii_space(unsigned char c) noexcept {
 }  // namespace
 
 void uri_encode_append(std::string& out, std::string_view in, bool keep_slash) {
-  for (unsigned char c : in) {
-    if (is_unreserved(c) || (keep_slash && c == '/')) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHexUpper[c >> 4]);
-      out.push_back(kHexUpper[c & 0x0f]);
-    }
+  // Runs of characters that stay as they are are appended in one piece: tokens are mostly such runs.
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const auto c = static_cast<unsigned char>(in[i]);
+    if (is_unreserved(c) || (keep_slash && c == '/')) continue;
+    out.append(in.data() + run, i - run);
+    out.push_back('%');
+    out.push_back(kHexUpper[c >> 4]);
+    out.push_back(kHexUpper[c & 0x0f]);
+    run = i + 1;
   }
+  out.append(in.data() + run, in.size() - run);
 }
 
 std::string uri_encode(std::string_view in, bool keep_slash) {
@@ -43,19 +46,21 @@ std::string uri_encode(std::string_view in, bool keep_slash) {
 
 std::optional<std::string> percent_decode(std::string_view in) {
   std::string out;
+  std::size_t pos = in.find('%');
+  if (pos == std::string_view::npos) return std::string(in);  // the common case: nothing encoded
   out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      out.push_back(in[i]);
-      continue;
-    }
-    if (in.size() - i < 3) return std::nullopt;
-    const int hi = hex_value(in[i + 1]);
-    const int lo = hex_value(in[i + 2]);
+  std::size_t run = 0;
+  while (pos != std::string_view::npos) {
+    if (in.size() - pos < 3) return std::nullopt;
+    const int hi = hex_value(in[pos + 1]);
+    const int lo = hex_value(in[pos + 2]);
     if (hi < 0 || lo < 0) return std::nullopt;
+    out.append(in.data() + run, pos - run);
     out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
+    run = pos + 3;
+    pos = in.find('%', run);
   }
+  out.append(in.data() + run, in.size() - run);
   return out;
 }
 

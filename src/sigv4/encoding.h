@@ -4,6 +4,7 @@
 // Pure functions on bytes; they never allocate more than a small multiple of their input.
 #pragma once
 
+#include <array>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -11,10 +12,20 @@
 
 namespace borealis::sigv4 {
 
-constexpr bool is_unreserved(unsigned char c) noexcept {
+namespace detail {
+constexpr bool unreserved_by_rule(unsigned char c) noexcept {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '_' || c == '.' || c == '~';
 }
+// A table: this test runs once per byte of every token on the login path.
+inline constexpr auto kUnreserved = [] {
+  std::array<bool, 256> t{};
+  for (unsigned c = 0; c < 256; ++c) t[c] = unreserved_by_rule(static_cast<unsigned char>(c));
+  return t;
+}();
+}  // namespace detail
+
+constexpr bool is_unreserved(unsigned char c) noexcept { return detail::kUnreserved[c]; }
 
 // Appends `in` percent-encoded: every byte but the unreserved ones (and '/' when keep_slash) becomes
 // %XX. This is Python's quote(in, safe='-_.~') or, with keep_slash, quote(in, safe='/~').
