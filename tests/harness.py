@@ -84,16 +84,19 @@ class Server:
 
     # --- lifecycle -------------------------------------------------------------------------
     def start(self):
+        offset = os.path.getsize(self.log_path) if os.path.exists(self.log_path) else 0
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
                 [BOREALIS_BIN, "server", "--data-dir", self.data_dir, "--log-level", self.log_level, *self.extra_args],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        # Ready once it says so: by then its settings (endpoint network) are in the store, so a
+        # resource created right away gets addresses in this server's own 127.A network.
         deadline = time.time() + 30
-        while not os.path.exists(os.path.join(self.data_dir, "borealis.db")):
+        while "borealis server running" not in self._log_since(offset):
             if self.proc.poll() is not None:
                 raise AssertionError("server exited at start:\n" + self.server_log())
             if time.time() > deadline:
-                raise AssertionError("server did not create its store")
+                raise AssertionError("server did not start:\n" + self.server_log())
             time.sleep(0.05)
         return self
 
@@ -248,6 +251,11 @@ class Server:
         raise AssertionError(f"cluster {cluster_id} membership not {status} in {timeout}s: {last}\n" + self.server_log())
 
     # --- introspection ----------------------------------------------------------------------
+    def _log_since(self, offset):
+        with open(self.log_path, "rb") as f:
+            f.seek(offset)
+            return f.read().decode(errors="replace")
+
     def server_log(self):
         try:
             with open(self.log_path, errors="replace") as f:

@@ -41,7 +41,10 @@ int run_dev(const DevCommandOptions& options) {
     auto existing = store.get_cluster(kDevCluster);
     if (existing.ok() && !existing->deleted) {
       if (existing->domain == *domain) return 0;
-      if (auto s = server::request_modify_cluster(store, {kDevCluster, *domain, std::nullopt, false}); !s) {
+      server::ModifyClusterRequest join;
+      join.id = kDevCluster;
+      join.domain = *domain;
+      if (auto s = server::request_modify_cluster(store, join); !s) {
         std::cerr << "borealis dev: joining the domain: " << s.error().message << "\n";
         return 1;
       }

@@ -29,6 +29,10 @@ int main(int argc, char** argv) {
   server_cmd->add_option("--gateway-auth-timeout", server_opts.gateway_auth_timeout_s,
                          "Seconds a client has to finish authenticating at the gateway (default 60)")
       ->check(CLI::Range(1, 3600));
+  server_cmd->add_option("--kerberos-key-grace", server_opts.kerberos_key_grace_s,
+                         "Seconds a rotated-out Kerberos key stays valid (default: 10 h 5 min, the realm's "
+                         "maximum ticket life plus clock skew)")
+      ->check(CLI::Range(1LL, 30LL * 24 * 3600));
   server_cmd->add_option("--endpoint-network", server_opts.endpoint_network,
                          "127.N: new clusters' endpoints get 127.N.x.y addresses (default 127.0)");
 

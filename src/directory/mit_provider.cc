@@ -337,6 +337,17 @@ Result<int> MitProvider::rotate_key(const Directory& dir, const std::string& nam
   return kvno;
 }
 
+Status MitProvider::retire_previous_keys(const Directory& dir, const std::string& name) {
+  if (auto st = check_principal(name); !st) return st;
+  auto kvno = current_kvno(dir, name);
+  if (!kvno) return std::move(kvno).error();
+  const auto p = paths(dir);
+  auto purged = kadmin_local(dir, p, "purgekeys -keepkvno " + std::to_string(*kvno) + " " + name);
+  if (!purged) return std::move(purged).error();
+  log::info(kComponent, "retired the keys of {} in directory {} older than kvno {}", name, dir.id, *kvno);
+  return ok_status();
+}
+
 Status MitProvider::export_keytab(const Directory& dir, const std::string& path,
                                   const std::vector<std::string>& principals) {
   if (principals.empty()) return make_error(Errc::invalid_argument, "no principals to export");

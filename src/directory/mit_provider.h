@@ -51,6 +51,7 @@ class MitProvider final : public DirectoryProvider {
   Result<int> add_service_principal(const Directory& dir, const std::string& name) override;
   Status remove_principal(const Directory& dir, const std::string& name) override;
   Result<int> rotate_key(const Directory& dir, const std::string& name) override;
+  Status retire_previous_keys(const Directory& dir, const std::string& name) override;
   Status export_keytab(const Directory& dir, const std::string& path,
                        const std::vector<std::string>& principals) override;
   std::string client_krb5_conf(const Directory& dir) const override;

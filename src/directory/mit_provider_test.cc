@@ -316,6 +316,10 @@ TEST_F(MitProviderTest, RealmLifecycleWithRealClients) {
   ASSERT_TRUE(kvno3.ok()) << kvno3.error().message;
   ASSERT_TRUE(provider_->export_keytab(dir_, keytab, {svc}).ok());
   EXPECT_EQ(keytab_kvnos(keytab, svc_full), (std::set<int>{*kvno2, *kvno3}));
+  // The grace period ends: only the current key is left.
+  ASSERT_TRUE(provider_->retire_previous_keys(dir_, svc).ok());
+  ASSERT_TRUE(provider_->export_keytab(dir_, keytab, {svc}).ok());
+  EXPECT_EQ(keytab_kvnos(keytab, svc_full), (std::set<int>{*kvno3}));
   r = client({"/usr/bin/kdestroy"});
   ASSERT_TRUE(kinit("Admin", kAdminPassword).status.success());
   r = client({"/usr/bin/kvno", "-k", keytab, svc_full});

@@ -43,6 +43,9 @@ class DirectoryProvider {
   // New random key; the previous key version stays valid (tickets issued before the rotation still
   // decrypt), anything older is purged. Returns the new kvno. Keytabs must be re-exported after.
   virtual Result<int> rotate_key(const Directory& dir, const std::string& name) = 0;
+  // Ends the grace period of a rotation: every key version older than the current one is purged, so
+  // tickets issued for it stop decrypting. Keytabs must be re-exported after.
+  virtual Status retire_previous_keys(const Directory& dir, const std::string& name) = 0;
   // Writes a keytab holding the current and (after a rotation) previous keys of `principals` to
   // `path`: replaced atomically, mode 0600, owned by the service user.
   virtual Status export_keytab(const Directory& dir, const std::string& path,

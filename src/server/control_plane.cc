@@ -98,10 +98,8 @@ int run_server(const ServerOptions& options) {
     log::error("server", "settings: {}", s.error().message);
     return 1;
   }
-  if (auto s = ensure_ca(dir); !s) {
-    log::error("server", "TLS: {}", s.error().message);
-    return 1;
-  }
+  // Before anything slow (the CA): a CLI call right after start must already allocate addresses
+  // in this server's network.
   if (!options.endpoint_network.empty()) {
     if (!store::Store::valid_endpoint_network(options.endpoint_network)) {
       log::error("server", "--endpoint-network must look like 127.N, not \"{}\"", options.endpoint_network);
@@ -112,6 +110,10 @@ int run_server(const ServerOptions& options) {
       return 1;
     }
   }
+  if (auto s = ensure_ca(dir); !s) {
+    log::error("server", "TLS: {}", s.error().message);
+    return 1;
+  }
   if (options.on_start) {
     if (int rc = options.on_start(*store); rc != 0) return rc;
   }
@@ -121,7 +123,9 @@ int run_server(const ServerOptions& options) {
   const std::string self = self_exe();
   Reconciler reconciler(dir, *store, supervisor, *user,
                         ReconcilerOptions{self, options.log_level, options.instance_max_connections,
-                                          options.gateway_auth_timeout_s, stdin_exec_path()});
+                                          options.gateway_auth_timeout_s, stdin_exec_path(),
+                                          options.kerberos_key_grace_s > 0 ? std::chrono::seconds(options.kerberos_key_grace_s)
+                                                                           : kDefaultKerberosKeyGrace});
   auto next_reconcile = std::chrono::steady_clock::now();
   for (;;) {
     for (const std::string& name : supervisor.poll()) {

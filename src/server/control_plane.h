@@ -19,6 +19,7 @@ struct ServerOptions {
   std::string log_level = "info";
   int instance_max_connections = 200;
   int gateway_auth_timeout_s = 60;  // written to the gateway config as auth_timeout_s
+  long long kerberos_key_grace_s = 0;  // 0: the default (server/membership.h)
   // "127.A": endpoints of new clusters get 127.A.N.M addresses (empty: keep the stored choice,
   // 127.0 by default). Lets several servers share one host without colliding on :5432.
   std::string endpoint_network;

@@ -1,6 +1,7 @@
 // Unit tests for directory and membership requests (validation, desired state in the store) and the
 // gateway's krb5.conf text. No KDC here: tests/test_directory.py drives the real one.
 #include "server/directory_requests.h"
+#include "server/test_requests.h"
 
 #include <gtest/gtest.h>
 
@@ -80,7 +81,7 @@ TEST_F(DirectoryRequests, DeleteIsRefusedWhileClustersUseTheDirectory) {
 
   // Leaving is desired at once, but the directory stays in use until the reconciler has left.
   ASSERT_TRUE(store_->update_cluster_membership("db1", {d->id, "kerberos-enabled", ""}).ok());
-  ASSERT_TRUE(request_modify_cluster(*store_, {"db1", std::string("none"), std::nullopt, false}).ok());
+  ASSERT_TRUE(request_modify_cluster(*store_, testing::modify_request("db1", std::string("none"), std::nullopt, false)).ok());
   EXPECT_EQ(store_->get_cluster("db1")->domain, "");
   EXPECT_FALSE(request_delete_directory(*store_, d->id).ok());
   ASSERT_TRUE(store_->update_cluster_membership("db1", {"", "", ""}).ok());
@@ -94,19 +95,19 @@ TEST_F(DirectoryRequests, ModifyCluster) {
   ASSERT_TRUE(d.ok());
   ASSERT_TRUE(request_create_cluster(*store_, {"db1", "postgres", Secret("correct-horse-9"), false, 5432}).ok());
   // Unknown or malformed domains are refused (AWS: DomainNotFoundFault).
-  EXPECT_EQ(request_modify_cluster(*store_, {"db1", std::string("d-0000000000"), std::nullopt, false}).error().code,
+  EXPECT_EQ(request_modify_cluster(*store_, testing::modify_request("db1", std::string("d-0000000000"), std::nullopt, false)).error().code,
             Errc::not_found);
-  EXPECT_EQ(request_modify_cluster(*store_, {"db1", std::string("corp"), std::nullopt, false}).error().code,
+  EXPECT_EQ(request_modify_cluster(*store_, testing::modify_request("db1", std::string("corp"), std::nullopt, false)).error().code,
             Errc::invalid_argument);
   // No domain, no key to rotate.
-  EXPECT_FALSE(request_modify_cluster(*store_, {"db1", std::nullopt, std::nullopt, true}).ok());
-  ASSERT_TRUE(request_modify_cluster(*store_, {"db1", d->id, true, false}).ok());
+  EXPECT_FALSE(request_modify_cluster(*store_, testing::modify_request("db1", std::nullopt, std::nullopt, true)).ok());
+  ASSERT_TRUE(request_modify_cluster(*store_, testing::modify_request("db1", d->id, true, false)).ok());
   auto c = store_->get_cluster("db1");
   EXPECT_EQ(c->domain, d->id);
   EXPECT_TRUE(c->krb_caseins_users);
-  ASSERT_TRUE(request_modify_cluster(*store_, {"db1", std::nullopt, std::nullopt, true}).ok());
+  ASSERT_TRUE(request_modify_cluster(*store_, testing::modify_request("db1", std::nullopt, std::nullopt, true)).ok());
   EXPECT_EQ(store_->get_cluster("db1")->krb_rotation_requested, 1);
-  EXPECT_EQ(request_modify_cluster(*store_, {"nope", std::nullopt, false, false}).error().code, Errc::not_found);
+  EXPECT_EQ(request_modify_cluster(*store_, testing::modify_request("nope", std::nullopt, false, false)).error().code, Errc::not_found);
   // A domain that does not exist is refused at create, too.
   CreateClusterRequest cr{"db2", "postgres", Secret("correct-horse-9"), false, 5432};
   cr.domain = "d-0000000000";

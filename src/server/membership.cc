@@ -43,13 +43,20 @@ std::string gateway_krb5_conf(const std::vector<directory::Directory>& directori
 
 Membership::Membership(const DataDir& dir, store::Store& store, directory::DirectoryProvider& provider,
                        const DirectoryReconciler& directories, const supervise::ServiceUser& user,
-                       std::chrono::milliseconds retry_pause)
+                       std::chrono::milliseconds retry_pause, std::chrono::seconds key_grace)
     : dir_(dir),
       store_(store),
       provider_(provider),
       directories_(directories),
       user_(user),
-      retry_pause_(retry_pause) {}
+      retry_pause_(retry_pause),
+      key_grace_(key_grace) {}
+
+namespace {
+long long epoch_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+}  // namespace
 
 Status Membership::set_state(const store::ClusterRecord& c, const std::string& joined, std::string_view status,
                              const std::string& reason) {
@@ -123,6 +130,7 @@ Status Membership::join(const store::ClusterRecord& c) {
   }
   if (c.domain_status == kKerberosEnabled && c.domain_joined == c.domain && fs::exists(keytab)) {
     if (c.krb_rotation_requested > c.krb_rotation_done) return rotate(c, d);
+    if (c.krb_previous_key_until != 0 && epoch_now() >= c.krb_previous_key_until) return retire_previous_key(c, d);
     return ok_status();  // the steady state: no tool runs
   }
 
@@ -165,8 +173,30 @@ Status Membership::rotate(const store::ClusterRecord& c, const directory::Direct
   if (!kvno.ok()) return note("new key for " + *principal, kvno.error());
   if (auto s = export_keytab(c, d, *principal); !s) return note("exporting the keytab", s.error());
   if (auto s = store_.mark_krb_key_rotated(c.id, c.krb_rotation_requested); !s) return s;
+  // A rotation during another's grace period restarts it: the keytab holds the two newest keys.
+  if (auto s = store_.set_cluster_previous_key_until(c.id, epoch_now() + key_grace_.count()); !s) return s;
   if (auto s = set_state(c, c.domain_joined, kKerberosEnabled, ""); !s) return s;
-  log::info(kComponent, "cluster {}: rotated the key of {}@{} to kvno {}", c.id, *principal, d.realm, *kvno);
+  log::info(kComponent, "cluster {}: rotated the key of {}@{} to kvno {}; the previous key stays valid for {} s", c.id,
+            *principal, d.realm, *kvno, key_grace_.count());
+  return ok_status();
+}
+
+Status Membership::retire_previous_key(const store::ClusterRecord& c, const directory::Directory& d) {
+  auto principal = directory::postgres_service_principal(c.endpoint_host);
+  if (!principal.ok()) return std::move(principal).error();
+  auto note = [&](const std::string& what, const Error& e) -> Status {
+    // Keeping the previous key longer is safe for logins; the reason says what went wrong.
+    retry_after_[c.id] = std::chrono::steady_clock::now() + retry_pause_;
+    const std::string reason = "retiring the previous key failed: " + what + ": " + e.message;
+    if (auto s = set_state(c, c.domain_joined, kKerberosEnabled, reason); !s) return s;
+    return make_error(e.code, reason);
+  };
+  if (auto s = provider_.retire_previous_keys(d, *principal); !s) return note("purging old keys of " + *principal, s.error());
+  if (auto s = export_keytab(c, d, *principal); !s) return note("exporting the keytab", s.error());
+  if (auto s = store_.set_cluster_previous_key_until(c.id, 0); !s) return s;
+  if (auto s = set_state(c, c.domain_joined, kKerberosEnabled, ""); !s) return s;
+  log::info(kComponent, "cluster {}: the grace period of {}@{}'s previous key ended; the keytab holds the current key only",
+            c.id, *principal, d.realm);
   return ok_status();
 }
 
@@ -194,6 +224,9 @@ Status Membership::leave(const store::ClusterRecord& c) {
   }
   if (auto s = remove_file(dir_.endpoint_keytab(c.id)); !s) return s;
   if (auto s = remove_file(dir_.replay_cache(c.id)); !s) return s;
+  if (c.krb_previous_key_until != 0) {
+    if (auto s = store_.set_cluster_previous_key_until(c.id, 0); !s) return s;
+  }
   if (!joined.empty()) {
     store::ClusterRecord now = c;
     now.domain_status = kDisablingKerberos;

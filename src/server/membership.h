@@ -5,7 +5,8 @@
 //           to <data>/gateway/<cluster>.keytab (0600, service user) → kerberos-enabled;
 //   leave:  disabling-kerberos → principal and keytab removed → no membership;
 //   move:   leave the old directory, then join the new one;
-//   rotate: new key (the previous kvno stays), keytab re-exported.
+//   rotate: new key (the previous kvno stays), keytab re-exported; after the grace period the
+//           previous key is retired and the keytab re-exported with the current key only.
 // `domain_joined` is written before anything is created in a directory, so a pass that dies half way
 // knows what to undo. Also renders the gateway's krb5.conf and the endpoints' KerberosConfig.
 #pragma once
@@ -33,11 +34,17 @@ inline constexpr std::string_view kDisablingKerberos = "disabling-kerberos";
 inline constexpr std::string_view kPendingEnableKerberos = "pending-enable-kerberos";
 inline constexpr std::string_view kPendingDisableKerberos = "pending-disable-kerberos";
 
+// How long a rotated-out key stays valid: a managed realm's maximum ticket life (mit_config.cc,
+// max_life = 10h) plus the 5-minute clock skew, so every ticket issued before a rotation can be used
+// until it expires. Renewals after the rotation get tickets under the new key.
+inline constexpr std::chrono::seconds kDefaultKerberosKeyGrace = std::chrono::hours(10) + std::chrono::minutes(5);
+
 class Membership {
  public:
   Membership(const DataDir& dir, store::Store& store, directory::DirectoryProvider& provider,
              const DirectoryReconciler& directories, const supervise::ServiceUser& user,
-             std::chrono::milliseconds retry_pause = std::chrono::seconds(5));
+             std::chrono::milliseconds retry_pause = std::chrono::seconds(5),
+             std::chrono::seconds key_grace = kDefaultKerberosKeyGrace);
 
   // Moves one available cluster's membership one pass towards its desired domain.
   Status reconcile(const store::ClusterRecord& cluster);
@@ -53,6 +60,7 @@ class Membership {
  private:
   Status join(const store::ClusterRecord& c);
   Status rotate(const store::ClusterRecord& c, const directory::Directory& d);
+  Status retire_previous_key(const store::ClusterRecord& c, const directory::Directory& d);
   Status set_state(const store::ClusterRecord& c, const std::string& joined, std::string_view status,
                    const std::string& reason);
   Status export_keytab(const store::ClusterRecord& c, const directory::Directory& d, const std::string& principal);
@@ -69,6 +77,7 @@ class Membership {
   // kadmin.local, and a broken realm would otherwise get one per second for ever.
   std::map<std::string, std::chrono::steady_clock::time_point> retry_after_;
   std::chrono::milliseconds retry_pause_;
+  std::chrono::seconds key_grace_;
 };
 
 // The text of the gateway's krb5.conf for these realms (pure; tested).

@@ -13,6 +13,7 @@
 #include "server/cluster_requests.h"
 #include "server/directory_reconciler.h"
 #include "server/directory_requests.h"
+#include "server/test_requests.h"
 
 namespace borealis::server {
 namespace {
@@ -56,14 +57,19 @@ class FakeProvider final : public directory::DirectoryProvider {
     return ok_status();
   }
   Result<int> rotate_key(const directory::Directory& d, const std::string& name) override {
+    retired.erase(d.id + " " + name);
     return ++kvno[d.id + " " + name];
+  }
+  Status retire_previous_keys(const directory::Directory& d, const std::string& name) override {
+    retired.insert(d.id + " " + name);
+    return ok_status();
   }
   Status export_keytab(const directory::Directory& d, const std::string& path,
                        const std::vector<std::string>& principals) override {
     std::string text;
     for (const auto& p : principals) {
       const int k = kvno[d.id + " " + p];
-      for (int v = std::max(1, k - 1); v <= k; ++v) text += std::to_string(v) + " " + p + "@" + d.realm + "\n";
+      for (int v = retired.count(d.id + " " + p) ? k : std::max(1, k - 1); v <= k; ++v) text += std::to_string(v) + " " + p + "@" + d.realm + "\n";
     }
     return fs::write_file_atomic(path, text, 0600);
   }
@@ -71,7 +77,7 @@ class FakeProvider final : public directory::DirectoryProvider {
 
   bool fail_create = false, fail_start = false, fail_add = false;
   int starts = 0;
-  std::set<std::string> created, running;
+  std::set<std::string> created, running, retired;
   std::map<std::string, int> kvno;
   std::string last_password;
 };
@@ -214,6 +220,33 @@ TEST_F(MembershipTest, ProviderFailureIsReportedAndRetried) {
   EXPECT_EQ(c.domain_status, kKerberosEnabled);
 }
 
+TEST_F(MembershipTest, PreviousKeyIsRetiredAfterTheGracePeriod) {
+  // A grace of 1 s: the previous key is in the keytab right after the rotation, gone after it.
+  membership_ = std::make_unique<Membership>(dir_, *store_, provider_, *directories_, user_,
+                                             std::chrono::milliseconds(300), std::chrono::seconds(1));
+  const std::string a = new_directory("corp.example.com");
+  new_cluster("db1", a);
+  auto c = pass("db1");
+  ASSERT_EQ(c.domain_status, kKerberosEnabled);
+  EXPECT_EQ(c.krb_previous_key_until, 0);
+  const std::string principal = "postgres/" + c.endpoint_host + "@CORP.EXAMPLE.COM";
+
+  ASSERT_TRUE(request_modify_cluster(*store_, testing::modify_request("db1", std::nullopt, std::nullopt, true)).ok());
+  const auto before = std::chrono::system_clock::now();
+  c = pass("db1");
+  EXPECT_EQ(keytab_text("db1"), "1 " + principal + "\n2 " + principal + "\n");
+  EXPECT_GE(c.krb_previous_key_until, std::chrono::duration_cast<std::chrono::seconds>(before.time_since_epoch()).count());
+  c = pass("db1");  // still within the grace period
+  EXPECT_EQ(keytab_text("db1"), "1 " + principal + "\n2 " + principal + "\n");
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  c = pass("db1");
+  EXPECT_EQ(keytab_text("db1"), "2 " + principal + "\n");
+  EXPECT_EQ(c.krb_previous_key_until, 0);
+  EXPECT_EQ(c.domain_status, kKerberosEnabled);
+  EXPECT_TRUE(c.domain_reason.empty()) << c.domain_reason;
+}
+
 TEST_F(MembershipTest, RotateLeaveAndMove) {
   const std::string a = new_directory("corp.example.com");
   const std::string b = new_directory("other.example.com");
@@ -222,7 +255,7 @@ TEST_F(MembershipTest, RotateLeaveAndMove) {
   ASSERT_EQ(c.domain_status, kKerberosEnabled);
   const std::string principal = "postgres/" + c.endpoint_host;
 
-  ASSERT_TRUE(request_modify_cluster(*store_, {"db1", std::nullopt, std::nullopt, true}).ok());
+  ASSERT_TRUE(request_modify_cluster(*store_, testing::modify_request("db1", std::nullopt, std::nullopt, true)).ok());
   c = pass("db1");
   EXPECT_EQ(c.krb_rotation_done, c.krb_rotation_requested);
   EXPECT_EQ(keytab_text("db1"), "1 " + principal + "@CORP.EXAMPLE.COM\n2 " + principal + "@CORP.EXAMPLE.COM\n");
@@ -230,7 +263,7 @@ TEST_F(MembershipTest, RotateLeaveAndMove) {
   EXPECT_EQ(provider_.kvno[a + " " + principal], 2);
 
   // Move: the old principal goes, the new directory's keytab replaces the old one.
-  ASSERT_TRUE(request_modify_cluster(*store_, {"db1", b, std::nullopt, false}).ok());
+  ASSERT_TRUE(request_modify_cluster(*store_, testing::modify_request("db1", b, std::nullopt, false)).ok());
   c = pass("db1");
   EXPECT_EQ(c.domain_joined, b);
   EXPECT_EQ(c.domain_status, kKerberosEnabled);
@@ -239,7 +272,7 @@ TEST_F(MembershipTest, RotateLeaveAndMove) {
   EXPECT_EQ(membership_->kerberos_config(c)->realm, "OTHER.EXAMPLE.COM");
 
   // Leave: principal and keytab gone, no membership, no Kerberos in the gateway config.
-  ASSERT_TRUE(request_modify_cluster(*store_, {"db1", std::string("none"), std::nullopt, false}).ok());
+  ASSERT_TRUE(request_modify_cluster(*store_, testing::modify_request("db1", std::string("none"), std::nullopt, false)).ok());
   c = pass("db1");
   EXPECT_EQ(c.domain_joined, "");
   EXPECT_EQ(c.domain_status, "");

@@ -56,7 +56,7 @@ Reconciler::Reconciler(DataDir dir, store::Store& store, supervise::Supervisor& 
       options_(std::move(options)),
       provider_(directory::MitOptions{dir_.root, user_, options_.stdin_exec}),
       directories_(store_, provider_),
-      membership_(dir_, store_, provider_, directories_, user_) {}
+      membership_(dir_, store_, provider_, directories_, user_, std::chrono::seconds(5), options_.kerberos_key_grace) {}
 
 Reconciler::~Reconciler() = default;
 

@@ -27,6 +27,7 @@ struct ReconcilerOptions {
   int instance_max_connections = 200;
   int gateway_auth_timeout_s = 60;  // GatewayConfig::auth_timeout_s
   std::string stdin_exec;           // borealis-stdin-exec, for the MIT directory provider
+  std::chrono::seconds kerberos_key_grace{kDefaultKerberosKeyGrace};  // see membership.h
 };
 
 class Reconciler {

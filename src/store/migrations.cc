@@ -90,7 +90,12 @@ constexpr std::string_view kV3 = R"sql(
 ALTER TABLE clusters ADD COLUMN native_direct INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-constexpr std::string_view kMigrations[] = {kV1, kV2, kV3};
+// v4: when the previous Kerberos key of a rotated service principal stops being valid (epoch seconds).
+constexpr std::string_view kV4 = R"sql(
+ALTER TABLE clusters ADD COLUMN krb_previous_key_until INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::string_view kMigrations[] = {kV1, kV2, kV3, kV4};
 
 Result<int> current_version(sqlite3* db) {
   auto st = sqlite::Statement::prepare(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version");

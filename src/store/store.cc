@@ -47,7 +47,8 @@ Status ensure_private_file(const std::string& path) {
 constexpr const char* kClusterColumns =
     "id, engine, engine_version, master_username, master_verifier, port, resource_id, endpoint_host,"
     " endpoint_address, status, iam_auth_enabled, created_at, deleted, domain, domain_joined, domain_status,"
-    " domain_reason, krb_caseins_users, krb_rotation_requested, krb_rotation_done, native_direct";
+    " domain_reason, krb_caseins_users, krb_rotation_requested, krb_rotation_done, native_direct,"
+    " krb_previous_key_until";
 
 ClusterRecord read_cluster(const sqlite::Statement& st) {
   ClusterRecord c;
@@ -72,6 +73,7 @@ ClusterRecord read_cluster(const sqlite::Statement& st) {
   c.krb_rotation_requested = st.column_int64(18);
   c.krb_rotation_done = st.column_int64(19);
   c.native_direct = st.column_int64(20) != 0;
+  c.krb_previous_key_until = st.column_int64(21);
   return c;
 }
 
@@ -209,7 +211,7 @@ Result<ClusterRecord> Store::create_cluster(ClusterRecord c) {
     if (!purge) return std::move(purge).error();
     if (auto r = purge->bind(1, c.id).run(); !r) return r;
     auto ins = impl_->prepare(std::string("INSERT INTO clusters (") + kClusterColumns +
-                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0, ?13, '', '', '', ?14, 0, 0, ?15)");
+                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0, ?13, '', '', '', ?14, 0, 0, ?15, 0)");
     if (!ins) return std::move(ins).error();
     ins->bind(1, c.id).bind(2, c.engine).bind(3, c.engine_version).bind(4, c.master_username)
         .bind(5, c.master_verifier).bind(6, static_cast<std::int64_t>(c.port)).bind(7, c.resource_id)
@@ -275,6 +277,13 @@ Status Store::set_cluster_krb_caseins_users(const std::string& id, bool on) {
   auto st = impl_->prepare("UPDATE clusters SET krb_caseins_users = ?2 WHERE id = ?1 AND deleted = 0");
   if (!st) return std::move(st).error();
   if (auto s = st->bind(1, id).bind(2, static_cast<std::int64_t>(on ? 1 : 0)).run(); !s) return s;
+  return impl_->expect_one_change("cluster", id);
+}
+
+Status Store::set_cluster_previous_key_until(const std::string& id, long long epoch) {
+  auto st = impl_->prepare("UPDATE clusters SET krb_previous_key_until = ?2 WHERE id = ?1 AND deleted = 0");
+  if (!st) return std::move(st).error();
+  if (auto s = st->bind(1, id).bind(2, static_cast<std::int64_t>(epoch)).run(); !s) return s;
   return impl_->expect_one_change("cluster", id);
 }
 

@@ -42,6 +42,9 @@ struct ClusterRecord {
   // Native-direct Kerberos: PostgreSQL's own GSSAPI on <endpoint address>:<instance socket port>,
   // beside the gateway, while the cluster is kerberos-enabled (for comparison, and as a fallback).
   bool native_direct = false;
+  // After a key rotation: until this time (epoch seconds) the previous key stays in the directory and
+  // the keytab, so tickets issued before the rotation still work; 0 = no previous key kept.
+  long long krb_previous_key_until = 0;
   long long krb_rotation_requested = 0;  // raised by request_krb_key_rotation
   long long krb_rotation_done = 0;       // the last request the reconciler carried out
 };
@@ -117,6 +120,7 @@ class Store {
   Status set_cluster_domain(const std::string& id, const std::string& directory_id);
   Status set_cluster_krb_caseins_users(const std::string& id, bool on);
   Status set_cluster_native_direct(const std::string& id, bool on);
+  Status set_cluster_previous_key_until(const std::string& id, long long epoch);
   // Asks for a new service key; returns the new request number.
   Result<long long> request_krb_key_rotation(const std::string& id);
   // Actual membership, written by the reconciler.
