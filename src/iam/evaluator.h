@@ -4,6 +4,14 @@
 // The result names the statement that decided, for the audit line.
 // Pure: no I/O, no clock (aws:CurrentTime comes in the context), never throws. It must never allow a
 // request that no statement allows, and never skip a Deny because an earlier statement allowed.
+//
+// Scope and choices (see also condition.h and pattern.h):
+// - one account, identity policies only: no resource policies, permission boundaries, SCPs or session
+//   policies (borealis has none of them yet); trust policies are trust.h;
+// - a plain (unqualified) operator applied to a key that carries several values matches when any
+//   value matches (negated operators: when no value matches), AWS's NOR rule for negated operators;
+// - ${...} in a Resource is substituted wherever it appears in the ARN (AWS documents only the
+//   resource part); the substituted text is always literal.
 #pragma once
 
 #include <optional>

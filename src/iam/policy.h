@@ -5,6 +5,19 @@
 // Pure: no I/O, no store, no exceptions (nlohmann is used with allow_exceptions=false). It must never
 // accept a document whose meaning depends on parser choices (duplicate keys, unknown elements): what the
 // evaluator enforces has to be what the author wrote.
+//
+// Where this parser is stricter than AWS (on purpose, each time because a lenient reading could make
+// the stored policy mean something other than what its author or another tool sees):
+// - duplicate JSON keys at any level are refused (AWS does not document its choice; nlohmann keeps the
+//   last, other parsers the first);
+// - unknown top-level or statement elements are refused;
+// - condition values a Numeric/Date/Bool/IpAddress/Null operator can never read are refused at once;
+//   "${...}" is accepted only in the values of String, Arn and Bool operators (where AWS substitutes);
+// - strings must not carry control characters after JSON unescaping (AWS's character rule is checked
+//   on the raw text, which "\u0000" passes);
+// - Service principals must not contain wildcards; AWS principals must be "*", a 12-digit account or
+//   an ARN.
+// Raw input is capped at kMaxDocumentBytes before the white-space-free quota is counted.
 #pragma once
 
 #include <cstddef>
