@@ -1,7 +1,8 @@
 // Google Benchmark for IAM DB auth token verification (issue 5 wants >= 200,000/s on one core with a
 // warm signing-key cache): parse + all checks + signature, with the cache warm and cold, and the
 // parser and the Authorization-header verifier for comparison. Single-threaded.
-// Run: build-sigv4/src/sigv4/sigv4_bench (RelWithDebInfo) - see bench/README.md for reporting.
+// Run (RelWithDebInfo, the default build type), pinned to one core:
+//   taskset -c 1 build/src/sigv4/sigv4_bench
 #include <benchmark/benchmark.h>
 
 #include <string>
