@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "common/fuzz_check.h"
 #include "iam/evaluator.h"
 #include "iam/policy.h"
 #include "iam/trust.h"
@@ -18,14 +19,6 @@
 namespace {
 
 using namespace borealis::iam;  // NOLINT: a fuzzer is one file of calls into this namespace
-
-#define FUZZ_CHECK(cond)                                                                 \
-  do {                                                                                   \
-    if (!(cond)) {                                                                       \
-      std::fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                      \
-    }                                                                                    \
-  } while (0)
 
 void check_evaluations(const Policy& policy) {
   static const RequestContext* const kRequests = [] {

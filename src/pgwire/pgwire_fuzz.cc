@@ -13,6 +13,7 @@
 #include <string_view>
 #include <variant>
 
+#include "common/fuzz_check.h"
 #include "pgwire/constants.h"
 #include "pgwire/frame.h"
 #include "pgwire/gssenc.h"
@@ -22,14 +23,6 @@
 namespace {
 
 using namespace borealis::pgwire;  // NOLINT: a fuzzer is one file of calls into this namespace
-
-#define FUZZ_CHECK(cond)                                                             \
-  do {                                                                               \
-    if (!(cond)) {                                                                   \
-      std::fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                  \
-    }                                                                                \
-  } while (0)
 
 // Above this, checking every prefix of the input would make each run quadratic; sample instead.
 constexpr std::size_t kAllPrefixesUpTo = 64;

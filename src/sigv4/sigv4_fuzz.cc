@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "common/fuzz_check.h"
 #include "sigv4/amz_date.h"
 #include "sigv4/authorization.h"
 #include "sigv4/canonical.h"
@@ -22,14 +23,6 @@
 namespace {
 
 using namespace borealis::sigv4;  // NOLINT: a fuzzer is one file of calls into this namespace
-
-#define FUZZ_CHECK(cond)                                                                \
-  do {                                                                                  \
-    if (!(cond)) {                                                                      \
-      std::fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                     \
-    }                                                                                   \
-  } while (0)
 
 void check_token(std::string_view input) {
   auto parsed = parse_db_auth_token(input);
