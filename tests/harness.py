@@ -14,6 +14,8 @@ import tempfile
 import time
 import unittest
 
+import logs
+
 BOREALIS_BIN = os.environ.get("BOREALIS_BIN", os.path.join(os.path.dirname(__file__), "..", "build", "src", "cli", "borealis"))
 PGCLIENT_BIN = os.environ.get("PGCLIENT_BIN", os.path.join(os.path.dirname(__file__), "..", "build", "tests", "pgclient"))
 
@@ -257,18 +259,10 @@ class Server:
             return f.read().decode(errors="replace")
 
     def server_log(self):
-        try:
-            with open(self.log_path, errors="replace") as f:
-                return f.read()[-20000:]
-        except OSError:
-            return ""
+        return logs.tail(self.log_path, 20000)
 
     def gateway_log(self):
-        try:
-            with open(os.path.join(self.data_dir, "logs", "gateway.log"), errors="replace") as f:
-                return f.read()[-20000:]
-        except OSError:
-            return ""
+        return logs.tail(os.path.join(self.data_dir, "logs", "gateway.log"), 20000)
 
     def gateway_pid(self):
         for pid in self.processes_under_data_dir():

@@ -17,6 +17,8 @@ import subprocess
 import tempfile
 import time
 
+import logs
+
 REALM = "TEST.BOREALIS"
 
 
@@ -109,11 +111,7 @@ class KDC:
         return e
 
     def log(self):
-        try:
-            with open(self.log_path, errors="replace") as f:
-                return f.read()[-5000:]
-        except OSError:
-            return ""
+        return logs.tail(self.log_path, 5000)
 
     # --- internals -------------------------------------------------------------------------
     def _write_config(self):

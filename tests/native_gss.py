@@ -25,6 +25,8 @@ import subprocess
 import tempfile
 import time
 
+import logs
+
 PGBIN = "/usr/lib/postgresql/15/bin"
 SERVICE_USER = "borealis"
 
@@ -155,11 +157,7 @@ krb_caseins_users = off
         return " ".join(f"{k}='{v}'" for k, v in parts.items())
 
     def log(self):
-        try:
-            with open(self.log_path, errors="replace") as f:
-                return f.read()[-5000:]
-        except OSError:
-            return ""
+        return logs.tail(self.log_path, 5000)
 
     # --- internals -------------------------------------------------------------------------
     def _env(self):
