@@ -200,7 +200,7 @@ void Session::handle_startup_message(pgwire::StartupMessage msg) {
   backend_params_.emplace_back("user", user_);
   backend_params_.emplace_back("database", database_);
   for (auto& [name, value] : msg.params) {
-    if ((name == "options" || name.find('.') != std::string::npos) && names_reserved_setting(name == "options" ? value : name)) {
+    if (names_reserved_setting(name == "options" ? value : name)) {
       log::info("session", "session={} peer={} refused: startup packet sets a borealis.* parameter", id_, peer_);
       return fail(fatal("42501", "parameters under \"borealis.\" are set by the gateway and cannot be given by a client"));
     }
@@ -393,13 +393,7 @@ void Session::on_gss_step(std::unique_ptr<krb::Acceptor> acceptor, krb::Step ste
       // the connection unexpectedly".
       std::string msg = "E" + (step.client_reason.empty() ? std::string("GSSAPI authentication failed") : step.client_reason);
       msg.push_back('\0');
-      send(msg);
-      if (state_ != State::closed) {
-        state_ = State::closing;
-        io_.reading = false;
-        auth_deadline_ = std::chrono::steady_clock::now();
-        if (io_.out.empty()) close("gssenc handshake failed");
-      }
+      send_and_close(msg);
     } else {
       fail(fatal("28000", "GSSAPI authentication failed for user \"" + user_ + "\"", step.client_reason));
     }
@@ -651,11 +645,15 @@ void Session::send(std::string_view bytes) {
 }
 
 void Session::fail(const pgwire::ErrorFields& error) {
-  if (state_ == State::closed) return;
-  detach_backend();
   std::string msg;
   pgwire::encode_error_response(msg, error);
-  send(msg);
+  send_and_close(msg);
+}
+
+void Session::send_and_close(std::string_view last_bytes) {
+  if (state_ == State::closed) return;
+  detach_backend();
+  send(last_bytes);
   if (state_ == State::closed) return;
   state_ = State::closing;
   io_.reading = false;

@@ -94,6 +94,9 @@ class Session final : public Reactor::Handler {
   void send(std::string_view bytes);
   // Sends a FATAL ErrorResponse, then closes once it is written.
   void fail(const pgwire::ErrorFields& error);
+  // Sends `last_bytes` (an ErrorResponse, or the gssenc negotiation's 'E' text), then closes once
+  // they are written.
+  void send_and_close(std::string_view last_bytes);
   void close(std::string_view why);
   void detach_backend();
 

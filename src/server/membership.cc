@@ -159,16 +159,20 @@ Status Membership::join(const store::ClusterRecord& c) {
   return ok_status();
 }
 
+Status Membership::key_step_failed(const store::ClusterRecord& c, const std::string& what, const Error& e) {
+  // A failed key step leaves a working keytab: the membership stays enabled, the reason says what
+  // went wrong, and the step is tried again after a pause.
+  retry_after_[c.id] = std::chrono::steady_clock::now() + retry_pause_;
+  const std::string reason = what + ": " + e.message;
+  if (auto s = set_state(c, c.domain_joined, kKerberosEnabled, reason); !s) return s;
+  return make_error(e.code, reason);
+}
+
 Status Membership::rotate(const store::ClusterRecord& c, const directory::Directory& d) {
   auto principal = directory::postgres_service_principal(c.endpoint_host);
   if (!principal.ok()) return std::move(principal).error();
-  auto note = [&](const std::string& what, const Error& e) -> Status {
-    // The old keytab still works: the membership stays enabled, the reason says what went wrong.
-    retry_after_[c.id] = std::chrono::steady_clock::now() + retry_pause_;
-    const std::string reason = "key rotation failed: " + what + ": " + e.message;
-    if (auto s = set_state(c, c.domain_joined, kKerberosEnabled, reason); !s) return s;
-    return make_error(e.code, reason);
-  };
+  // The old keytab still works: the membership stays enabled.
+  auto note = [&](const std::string& what, const Error& e) { return key_step_failed(c, "key rotation failed: " + what, e); };
   auto kvno = provider_.rotate_key(d, *principal);
   if (!kvno.ok()) return note("new key for " + *principal, kvno.error());
   if (auto s = export_keytab(c, d, *principal); !s) return note("exporting the keytab", s.error());
@@ -184,12 +188,9 @@ Status Membership::rotate(const store::ClusterRecord& c, const directory::Direct
 Status Membership::retire_previous_key(const store::ClusterRecord& c, const directory::Directory& d) {
   auto principal = directory::postgres_service_principal(c.endpoint_host);
   if (!principal.ok()) return std::move(principal).error();
-  auto note = [&](const std::string& what, const Error& e) -> Status {
-    // Keeping the previous key longer is safe for logins; the reason says what went wrong.
-    retry_after_[c.id] = std::chrono::steady_clock::now() + retry_pause_;
-    const std::string reason = "retiring the previous key failed: " + what + ": " + e.message;
-    if (auto s = set_state(c, c.domain_joined, kKerberosEnabled, reason); !s) return s;
-    return make_error(e.code, reason);
+  // Keeping the previous key longer is safe for logins.
+  auto note = [&](const std::string& what, const Error& e) {
+    return key_step_failed(c, "retiring the previous key failed: " + what, e);
   };
   if (auto s = provider_.retire_previous_keys(d, *principal); !s) return note("purging old keys of " + *principal, s.error());
   if (auto s = export_keytab(c, d, *principal); !s) return note("exporting the keytab", s.error());

@@ -61,6 +61,7 @@ class Membership {
   Status join(const store::ClusterRecord& c);
   Status rotate(const store::ClusterRecord& c, const directory::Directory& d);
   Status retire_previous_key(const store::ClusterRecord& c, const directory::Directory& d);
+  Status key_step_failed(const store::ClusterRecord& c, const std::string& what, const Error& e);
   Status set_state(const store::ClusterRecord& c, const std::string& joined, std::string_view status,
                    const std::string& reason);
   Status export_keytab(const store::ClusterRecord& c, const directory::Directory& d, const std::string& principal);
