@@ -4,6 +4,7 @@
 #include <string>
 
 #include "common/log.h"
+#include "store/schema_parts.h"
 #include "store/sqlite.h"
 
 namespace borealis::store {
@@ -95,7 +96,11 @@ constexpr std::string_view kV4 = R"sql(
 ALTER TABLE clusters ADD COLUMN krb_previous_key_until INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-constexpr std::string_view kMigrations[] = {kV1, kV2, kV3, kV4};
+}  // namespace
+
+// v5-v7 live beside the tables they create (schema_parts.h).
+namespace {
+const std::string_view kMigrations[] = {kV1, kV2, kV3, kV4, kIamSchemaV5, kNetworkSchemaV6, kRdsApiSchemaV7};
 
 Result<int> current_version(sqlite3* db) {
   auto st = sqlite::Statement::prepare(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version");

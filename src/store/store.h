@@ -165,8 +165,12 @@ class Store {
   Result<std::optional<std::string>> get_setting(const std::string& key);
   Status set_setting(const std::string& key, const std::string& value);
 
- private:
+  // For the table classes in src/store/ (iam_tables.h, network_tables.h, rds_tables.h) only: the
+  // definition is in the private store_impl.h, so nothing outside the store can use it.
   struct Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -1,0 +1,1 @@
+// Placeholder translation unit until the EC2 networking model lands.

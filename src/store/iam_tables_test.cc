@@ -1,0 +1,3 @@
+#include "store/iam_tables.h"
+
+#include <gtest/gtest.h>

@@ -1,0 +1,3 @@
+#include "store/network_tables.h"
+
+#include <gtest/gtest.h>

@@ -1,0 +1,11 @@
+#include "store/rds_tables.h"
+
+#include "store/schema_parts.h"
+#include "store/store_impl.h"
+
+namespace borealis::store {
+
+// Placeholder until the tables land (a migration must not be empty).
+const std::string_view kRdsApiSchemaV7 = "SELECT 1;";
+
+}  // namespace borealis::store

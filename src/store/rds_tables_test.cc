@@ -1,0 +1,3 @@
+#include "store/rds_tables.h"
+
+#include <gtest/gtest.h>

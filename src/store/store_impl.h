@@ -1,0 +1,52 @@
+// Internal to the store: the state behind a Store (the SQLite connection and what allocate_* has
+// handed out). Shared by store.cc and the table classes beside it (iam_tables.cc, network_tables.cc,
+// rds_tables.cc), which keep their records in the same connection and transactions. Never include
+// this outside src/store/.
+#pragma once
+
+#include <functional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "store/sqlite.h"
+#include "store/store.h"
+
+namespace borealis::store {
+
+struct Store::Impl {
+  sqlite::DbHandle db;
+  int version = 0;
+  int tx_depth = 0;
+  // Handed out by allocate_* but maybe not yet written; see store.h.
+  std::set<std::string> pending_addresses;
+  std::set<int> pending_ports;
+
+  sqlite3* raw() const { return db.get(); }
+
+  Result<sqlite::Statement> prepare(std::string_view sql) { return sqlite::Statement::prepare(raw(), sql); }
+
+  // Runs `body` in a transaction unless one is already open (then it joins the outer one).
+  Status in_transaction(const std::function<Status()>& body) {
+    if (tx_depth > 0) return body();
+    auto tx = sqlite::Transaction::begin(raw());
+    if (!tx) return std::move(tx).error();
+    ++tx_depth;
+    Status s = body();
+    --tx_depth;
+    if (!s) return s;  // ~Transaction rolls back
+    return tx->commit();
+  }
+
+  Result<std::set<std::string>> used_addresses();
+  static Result<std::string> address_prefix(Store& store);
+
+  // UPDATE/DELETE that must touch exactly one row: zero rows is not_found.
+  Status expect_one_change(const std::string& what, const std::string& id) {
+    if (sqlite3_changes(raw()) == 0) return make_error(Errc::not_found, what + " " + id + " not found");
+    return ok_status();
+  }
+};
+
+
+}  // namespace borealis::store
