@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sigv4/credentials.h"
+
 namespace borealis::store {
 class Store;
 }
@@ -39,6 +41,13 @@ struct Caller {
   std::string access_key_id;
   bool temporary = false;          // STS credentials (with a session token)
   std::string token_issue_time;    // ISO 8601, temporary credentials only (aws:TokenIssueTime)
+};
+
+// An access key as the router needs it to check a signature and know the caller: the identity
+// component resolves it from the store (live keys only; expired STS credentials are not found).
+struct ResolvedKey {
+  sigv4::Credentials credentials;
+  Caller caller;
 };
 
 // An AWS error as the protocol codec serialises it. http_status 0 takes the status from the model's
