@@ -24,6 +24,33 @@ bool read_field(const json& j, const char* key, T& out, std::string& err, bool r
   }
   return true;
 }
+// {"security_groups": ["sg-…"], "allowed": ["127.0.0.0/8", …]}
+Result<ClientSources> parse_client_sources(const json& j) {
+  if (!j.is_object()) return make_error(Errc::invalid_argument, "client_sources is not an object");
+  ClientSources out;
+  auto groups = j.find("security_groups");
+  auto allowed = j.find("allowed");
+  if (groups == j.end() || !groups->is_array() || allowed == j.end() || !allowed->is_array())
+    return make_error(Errc::invalid_argument, "client_sources needs security_groups and allowed arrays");
+  for (const json& g : *groups) {
+    if (!g.is_string()) return make_error(Errc::invalid_argument, "client_sources: a security group is not a string");
+    out.security_groups.push_back(g.get<std::string>());
+  }
+  for (const json& a : *allowed) {
+    auto cidr = a.is_string() ? parse_ipv4_cidr(a.get<std::string>()) : std::nullopt;
+    if (!cidr) return make_error(Errc::invalid_argument, "client_sources: allowed entries must be IPv4 CIDR blocks");
+    out.allowed.push_back(*cidr);
+  }
+  return out;
+}
+
+json render_client_sources(const std::optional<ClientSources>& sources) {
+  if (!sources) return nullptr;
+  json allowed = json::array();
+  for (const auto& c : sources->allowed) allowed.push_back(c.to_string());
+  return {{"security_groups", sources->security_groups}, {"allowed", allowed}};
+}
+
 }  // namespace
 
 Result<GatewayConfig> parse_gateway_config(std::string_view text) {
@@ -71,6 +98,12 @@ Result<GatewayConfig> parse_gateway_config(std::string_view text) {
                                                       ": kerberos needs a realm and absolute keytab and replay cache paths");
       ep.kerberos = std::move(kc);
     }
+    if (auto src = e.find("client_sources"); src != e.end() && !src->is_null()) {
+      auto sources = parse_client_sources(*src);
+      if (!sources.ok())
+        return make_error(Errc::invalid_argument, "gateway config: endpoint " + ep.name + ": " + sources.error().message);
+      ep.client_sources = std::move(sources).value();
+    }
     if (ep.port <= 0 || ep.port > 65535) return make_error(Errc::invalid_argument, "gateway config: bad port for " + ep.name);
     if (ep.instance.max_backends <= 0) return make_error(Errc::invalid_argument, "gateway config: bad max_backends for " + ep.name);
     c.endpoints.push_back(std::move(ep));
@@ -107,6 +140,7 @@ std::string render_gateway_config(const GatewayConfig& c) {
                               {"tls_key", e.tls_key},
                               {"iam_enabled", e.iam_enabled},
                               {"kerberos", kerberos},
+                              {"client_sources", render_client_sources(e.client_sources)},
                               {"instance",
                                {{"id", e.instance.id},
                                 {"socket_dir", e.instance.socket_dir},

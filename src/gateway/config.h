@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/cidr.h"
 #include "common/result.h"
 #include "common/secret.h"
 
@@ -30,6 +31,14 @@ struct KerberosConfig {
   bool caseins_users = false;     // cluster parameter krb_caseins_users
 };
 
+// Security-group ingress for clients (EC2 model): a client whose address no rule admits is refused
+// before anything else. Absent for clusters without security groups (made by `borealis cluster create`).
+// Rules that name another security group cannot be matched to a client address and are not here.
+struct ClientSources {
+  std::vector<std::string> security_groups;  // ids, for the refusal message and the log
+  std::vector<Ipv4Cidr> allowed;             // empty: nobody may connect
+};
+
 struct EndpointConfig {
   std::string name;        // endpoint identifier (cluster id for a writer endpoint)
   std::string cluster_id;
@@ -41,6 +50,7 @@ struct EndpointConfig {
   InstanceTarget instance;
   bool iam_enabled = false;
   std::optional<KerberosConfig> kerberos;  // nullopt: Kerberos logins are refused
+  std::optional<ClientSources> client_sources;  // nullopt: every client address may connect
 };
 
 struct GatewayConfig {

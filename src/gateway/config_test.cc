@@ -57,6 +57,33 @@ TEST(GatewayConfig, KerberosRoundTripsAndIsChecked) {
   EXPECT_NE(bad.error().message.find("absolute"), std::string::npos);
 }
 
+TEST(GatewayConfig, ClientSourcesRoundTripAndAreChecked) {
+  GatewayConfig c = sample();
+  EXPECT_FALSE(parse_gateway_config(render_gateway_config(c))->endpoints[0].client_sources.has_value());
+  c.endpoints[0].client_sources = ClientSources{{"sg-0123456789abcdef0"}, {*parse_ipv4_cidr("127.0.0.0/8")}};
+  auto parsed = parse_gateway_config(render_gateway_config(c));
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  ASSERT_TRUE(parsed->endpoints[0].client_sources.has_value());
+  EXPECT_EQ(parsed->endpoints[0].client_sources->security_groups, std::vector<std::string>{"sg-0123456789abcdef0"});
+  ASSERT_EQ(parsed->endpoints[0].client_sources->allowed.size(), 1u);
+  EXPECT_EQ(parsed->endpoints[0].client_sources->allowed[0].to_string(), "127.0.0.0/8");
+
+  // No rule admitting anyone is a valid (closed) state, distinct from "no security groups".
+  c.endpoints[0].client_sources->allowed.clear();
+  parsed = parse_gateway_config(render_gateway_config(c));
+  ASSERT_TRUE(parsed.ok());
+  ASSERT_TRUE(parsed->endpoints[0].client_sources.has_value());
+  EXPECT_TRUE(parsed->endpoints[0].client_sources->allowed.empty());
+
+  std::string text = render_gateway_config(c);
+  auto at = text.find("\"allowed\": []");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, std::string_view("\"allowed\": []").size(), "\"allowed\": [\"10.0.0.1/8\"]");
+  auto bad = parse_gateway_config(text);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("CIDR"), std::string::npos);
+}
+
 TEST(GatewayConfig, RejectsBrokenInput) {
   EXPECT_FALSE(parse_gateway_config("not json").ok());
   EXPECT_FALSE(parse_gateway_config("[]").ok());

@@ -6,6 +6,7 @@
 #include "auth/scram.h"
 #include "auth/kerberos_rule.h"
 #include "auth/scram_server.h"
+#include "common/cidr.h"
 #include "common/log.h"
 #include "common/random.h"
 #include "crypto/tls.h"
@@ -50,6 +51,22 @@ bool names_reserved_setting(std::string_view text) {
 bool waits_for_gateway(Session::State s) {
   using S = Session::State;
   return s == S::lookup || s == S::gssenc_wait || s == S::gss_wait || s == S::waiting_backend;
+}
+
+// Whether the endpoint's security-group ingress admits `peer` ("ip:port"); true when it has none.
+bool source_allowed(const EndpointConfig& endpoint, const std::string& peer) {
+  if (!endpoint.client_sources) return true;
+  auto address = parse_ipv4(std::string_view(peer).substr(0, peer.rfind(':')));
+  if (!address) return false;
+  for (const auto& cidr : endpoint.client_sources->allowed)
+    if (cidr.contains(*address)) return true;
+  return false;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
 }
 
 }  // namespace
@@ -137,6 +154,18 @@ void Session::handle_startup() {
       return fail(fatal(d.error.code == Errc::unsupported ? "0A000" : "08P01", d.error.message));
     }
     io_.in.consume(d.consumed);
+    // Before TLS, GSSAPI or authentication: like pg_hba, the address decides first. libpq prints an
+    // ErrorResponse sent in answer to an SSL or GSSAPI encryption request.
+    if (!source_allowed(endpoint_->config, peer_)) {
+      if (std::holds_alternative<pgwire::CancelRequest>(d.packet)) return close("cancel request from a refused address");
+      const std::string address = peer_.substr(0, peer_.rfind(':'));
+      const std::string groups = joined(endpoint_->config.client_sources->security_groups);
+      log::info("auth", "endpoint={} peer={} method=none outcome=refused reason=\"no inbound rule of security groups {} admits {}\"",
+                endpoint_->config.name, peer_, groups, address);
+      return fail(fatal("28000", "connection from " + address + " refused: no inbound rule of the security groups of DB cluster \"" +
+                                     endpoint_->config.cluster_id + "\" (" + groups + ") allows it on port " +
+                                     std::to_string(endpoint_->config.port)));
+    }
     if (std::holds_alternative<pgwire::SslRequest>(d.packet)) {
       if (tls_ || ssl_refused_ || gss_encrypted_) return fail(fatal("08P01", "unexpected SSL request"));
       // Bytes after the SSLRequest arrived unencrypted and would be taken as if inside TLS.
