@@ -92,6 +92,9 @@ struct CallContext {
   std::chrono::system_clock::time_point now;
   // Tells the control plane that desired state changed (the reconciler runs a pass at once).
   std::function<void()> wake_reconciler;
+  // The service's own state (ServiceOperations::state), for what a handler needs beyond the store,
+  // e.g. Directory Service's directory tools. Each service's handlers know its type.
+  void* service_state = nullptr;
 };
 
 using Handler = Reply (*)(CallContext& context, const nlohmann::json& input);
@@ -109,6 +112,7 @@ struct Operation {
 struct ServiceOperations {
   std::string_view service;  // signing name
   std::span<const Operation> operations;
+  void* state = nullptr;  // handed to the handlers as CallContext::service_state; outlives the router
 };
 
 }  // namespace borealis::api
