@@ -27,6 +27,9 @@ namespace {
 
 constexpr std::size_t kErrorTailBytes = 800;
 constexpr std::size_t kMasterPasswordLength = 48;
+// AWS caps sAMAccountName at 20 characters; a Kerberos user name here is the same kind of name, with
+// room for longer UPN-style names. A cap on untrusted input before it reaches kadmin.local.
+constexpr std::size_t kMaxUserNameLength = 64;
 constexpr std::string_view kComponent = "directory";
 
 std::string tail(const std::string& text) {
@@ -159,6 +162,25 @@ Result<std::string> MitProvider::admin_query(const Directory& dir, const Secret&
                       lines);
   if (!out) return out.error();
   return out;
+}
+
+Status MitProvider::reset_user_password(const Directory& dir, const std::string& user, const Secret& password) {
+  if (auto st = check_directory(dir); !st) return st;
+  // A user name is one component: '/' would name a service (postgres/…, kadmin/…) and '@' another
+  // realm; krbtgt and K/M are the realm's own keys.
+  if (user.empty() || user.size() > kMaxUserNameLength || user.find_first_of("/@ \t\n\"'\\") != std::string::npos ||
+      user == "krbtgt" || user == "K")
+    return make_error(Errc::invalid_argument, "\"" + user + "\" is not a user name of directory " + dir.id);
+  if (auto st = validate_admin_password(password); !st) return st;
+  const auto p = paths(dir);
+  auto out = run_tool(p, {options_.sbin_dir + "/kadmin.local", "-r", dir.realm, "-q", "cpw " + user}, {&password, &password});
+  if (!out) return out.error();
+  if (out->find("does not exist") != std::string::npos)
+    return make_error(Errc::not_found, "user " + user + " does not exist in directory " + dir.id);
+  if (out->find("changed") == std::string::npos)
+    return make_error(Errc::internal, "kadmin.local cpw " + user + ": " + tail(*out));
+  log::info(kComponent, "password of {} reset in directory {}", user, dir.id);
+  return ok_status();
 }
 
 Status MitProvider::create(const Directory& dir, const Secret& admin_password) {

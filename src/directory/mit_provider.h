@@ -63,6 +63,11 @@ class MitProvider final : public DirectoryProvider {
   Result<std::string> admin_query(const Directory& dir, const Secret& admin_password, const std::string& query,
                                   const std::vector<const Secret*>& stdin_lines);
 
+  // Directory Service's ResetUserPassword: sets a user principal's password with kadmin.local (the
+  // password on stdin). not_found when the user does not exist; invalid_argument for a name that is
+  // not a plain user (service principals, krbtgt, kadmin/…) or a password that breaks the policy.
+  Status reset_user_password(const Directory& dir, const std::string& user, const Secret& password);
+
   // The highest key version number of `name` in the database.
   Result<int> current_kvno(const Directory& dir, const std::string& name);
   // Supervisor child names, for status and tests.

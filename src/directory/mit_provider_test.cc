@@ -274,6 +274,20 @@ TEST_F(MitProviderTest, RealmLifecycleWithRealClients) {
   r = kinit("alice", kAliceNewPassword, "cc-alice");
   EXPECT_TRUE(r.status.success()) << r.output;
 
+  // --- ResetUserPassword: kadmin.local with the password on stdin ---------------------------------
+  constexpr const char* kResetPassword = "Reset-Passw0rd!";
+  auto reset = provider_->reset_user_password(dir_, "alice", Secret(kResetPassword));
+  ASSERT_TRUE(reset.ok()) << reset.error().message;
+  EXPECT_FALSE(kinit("alice", kAliceNewPassword, "cc-alice").status.success());
+  EXPECT_TRUE(kinit("alice", kResetPassword, "cc-alice").status.success());
+  EXPECT_EQ(provider_->reset_user_password(dir_, "nobody", Secret(kResetPassword)).error().code, Errc::not_found);
+  for (const char* name : {"postgres/db1.internal", "krbtgt", "alice@OTHER.REALM", "", "a b"})
+    EXPECT_EQ(provider_->reset_user_password(dir_, name, Secret(kResetPassword)).error().code, Errc::invalid_argument) << name;
+  auto weak = provider_->reset_user_password(dir_, "alice", Secret("weak"));
+  ASSERT_FALSE(weak.ok());
+  EXPECT_EQ(weak.error().message.find("weak"), std::string::npos) << "the password must not appear in the error";
+  ASSERT_TRUE(provider_->reset_user_password(dir_, "alice", Secret(kAliceNewPassword)).ok());
+
   // --- a disabled principal cannot get tickets -----------------------------------------------------
   r = kadmin_as_admin("modprinc -allow_tix alice");
   EXPECT_NE(r.output.find("modified"), std::string::npos) << r.output;
