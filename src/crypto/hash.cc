@@ -43,39 +43,62 @@ int base64_value(char c) {
   return -1;
 }
 
+// Fetching an algorithm from a provider and allocating a context cost more than hashing the few
+// hundred bytes SigV4 signs (measured: 2.9 µs per HMAC with a fetch per call, 1.3 µs without). So
+// the algorithms are fetched once per process and each thread keeps one context per kind, re-keyed or
+// re-initialised per call. Nothing of a previous call survives: EVP_MAC_init with a key and
+// EVP_DigestInit_ex2 reset all state.
+const EVP_MD* sha256_md() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (md == nullptr) die("EVP_MD_fetch(SHA256)");
+  return md;
+}
+
+EVP_MD_CTX* thread_digest_ctx() {
+  thread_local MdCtxPtr ctx(EVP_MD_CTX_new());
+  if (!ctx) die("EVP_MD_CTX_new");
+  return ctx.get();
+}
+
+EVP_MAC_CTX* thread_hmac_ctx() {
+  static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, OSSL_MAC_NAME_HMAC, nullptr);
+  if (mac == nullptr) die("EVP_MAC_fetch(HMAC)");
+  thread_local MacCtxPtr ctx = [] {
+    MacCtxPtr c(EVP_MAC_CTX_new(mac));
+    if (!c) die("EVP_MAC_CTX_new");
+    char digest_name[] = "SHA256";
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+        OSSL_PARAM_construct_end(),
+    };
+    if (EVP_MAC_CTX_set_params(c.get(), params) != 1) die("EVP_MAC_CTX_set_params(SHA256)");
+    return c;
+  }();
+  return ctx.get();
+}
+
 }  // namespace
 
 Digest32 sha256(std::string_view data) {
-  MdCtxPtr ctx(EVP_MD_CTX_new());
-  if (!ctx) die("EVP_MD_CTX_new");
+  EVP_MD_CTX* ctx = thread_digest_ctx();
   Digest32 out{};
   unsigned int len = 0;
-  if (EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), out.data(), &len) != 1 || len != out.size()) {
+  if (EVP_DigestInit_ex2(ctx, sha256_md(), nullptr) != 1 || EVP_DigestUpdate(ctx, data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx, out.data(), &len) != 1 || len != out.size()) {
     die("SHA-256");
   }
   return out;
 }
 
 Digest32 hmac_sha256(std::string_view key, std::string_view data) {
-  MacPtr mac(EVP_MAC_fetch(nullptr, OSSL_MAC_NAME_HMAC, nullptr));
-  if (!mac) die("EVP_MAC_fetch(HMAC)");
-  MacCtxPtr ctx(EVP_MAC_CTX_new(mac.get()));
-  if (!ctx) die("EVP_MAC_CTX_new");
-  char digest_name[] = "SHA256";
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
-      OSSL_PARAM_construct_end(),
-  };
+  EVP_MAC_CTX* ctx = thread_hmac_ctx();
   // EVP_MAC_init rejects a NULL key pointer even with length 0, so hand it a valid empty buffer.
   static const unsigned char kEmpty[1] = {0};
   const unsigned char* key_bytes = key.empty() ? kEmpty : bytes(key);
   Digest32 out{};
   std::size_t len = 0;
-  if (EVP_MAC_init(ctx.get(), key_bytes, key.size(), params) != 1 ||
-      EVP_MAC_update(ctx.get(), bytes(data), data.size()) != 1 ||
-      EVP_MAC_final(ctx.get(), out.data(), &len, out.size()) != 1 || len != out.size()) {
+  if (EVP_MAC_init(ctx, key_bytes, key.size(), nullptr) != 1 || EVP_MAC_update(ctx, bytes(data), data.size()) != 1 ||
+      EVP_MAC_final(ctx, out.data(), &len, out.size()) != 1 || len != out.size()) {
     die("HMAC-SHA-256");
   }
   return out;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 namespace borealis::crypto {
 namespace {
 
@@ -25,6 +27,27 @@ TEST(Hash, HmacSha256Rfc4231) {
 
 TEST(Hash, HmacWithEmptyKey) {
   EXPECT_EQ(hex(hmac_sha256("", "")), "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+}
+
+// The contexts are reused per thread (hash.cc): a call must never see state of the previous one,
+// whatever the order of keys and lengths, and other threads get their own.
+TEST(Hash, ReusedContextsCarryNothingOver) {
+  const std::string jefe = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+  const std::string big = "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54";
+  const std::string empty = "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad";
+  auto round = [&] {
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_EQ(hex(hmac_sha256(std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First")), big);
+      EXPECT_EQ(hex(hmac_sha256("", "")), empty);
+      EXPECT_EQ(hex(sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+      EXPECT_EQ(hex(hmac_sha256("Jefe", "what do ya want for nothing?")), jefe);
+      EXPECT_EQ(hex(sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    }
+  };
+  round();
+  std::thread other(round);
+  round();
+  other.join();
 }
 
 TEST(Hash, Pbkdf2Sha256Rfc7914) {
