@@ -2,6 +2,7 @@
 // each byte once for line ends, parses each line once, and never throws or echoes input in errors.
 #include "http/request_parser.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "http/syntax.h"
@@ -58,30 +59,33 @@ ParseResult RequestParser::parse(std::string_view buffer) {
   if (buffer.size() < scanned_) reset();
 
   while (phase_ == Phase::request_line || phase_ == Phase::headers) {
+    // The head may only end inside this window: the request line with its CRLF, or the header block
+    // up to its final CRLF. Scanning no further makes the verdict the same however the bytes arrive
+    // (a cap is reported even when a malformed byte lies beyond it).
+    bool in_line = phase_ == Phase::request_line;
+    std::size_t window_end = in_line ? line_start_ + limits_.max_request_line + 2
+                                     : headers_start_ + limits_.max_header_block;
+    std::size_t scan_end = std::min(buffer.size(), window_end);
     // Find the next LF, checking every CR on the way is followed by one.
     std::size_t lf = std::string_view::npos;
-    for (std::size_t i = scanned_; i < buffer.size(); ++i) {
+    for (std::size_t i = scanned_; i < scan_end; ++i) {
       char c = buffer[i];
       if (c == '\n') {
         if (i == line_start_ || buffer[i - 1] != '\r') return fail(400, "bare LF line ending (CRLF required)");
         lf = i;
         break;
       }
-      if (c == '\r' && i + 1 < buffer.size() && buffer[i + 1] != '\n') {
+      if (c == '\r' && i + 1 < scan_end && buffer[i + 1] != '\n') {
         return fail(400, "bare CR in request head");
       }
     }
     if (lf == std::string_view::npos) {
+      if (scan_end == window_end) {
+        return in_line ? fail(414, "request line too long") : fail(431, "header block too large");
+      }
       // A trailing CR is looked at again with the byte after it (bare CR or CRLF).
-      scanned_ = buffer.size();
+      scanned_ = scan_end;
       if (scanned_ > line_start_ && buffer[scanned_ - 1] == '\r') --scanned_;
-      // The line so far cannot fit any more (content plus its CR).
-      if (phase_ == Phase::request_line && buffer.size() - line_start_ > limits_.max_request_line + 1) {
-        return fail(414, "request line too long");
-      }
-      if (phase_ == Phase::headers && buffer.size() - headers_start_ > limits_.max_header_block) {
-        return fail(431, "header block too large");
-      }
       return ParseResult{};
     }
     scanned_ = lf + 1;
@@ -89,7 +93,6 @@ ParseResult RequestParser::parse(std::string_view buffer) {
     line_start_ = lf + 1;
 
     if (phase_ == Phase::request_line) {
-      if (line.size() > limits_.max_request_line) return fail(414, "request line too long");
       if (line.empty()) {
         if (++empty_lines_ > kMaxLeadingEmptyLines) return fail(400, "empty lines before the request line");
         continue;
@@ -100,7 +103,6 @@ ParseResult RequestParser::parse(std::string_view buffer) {
       continue;
     }
 
-    if (scanned_ - headers_start_ > limits_.max_header_block) return fail(431, "header block too large");
     if (!line.empty()) {
       if (!on_header_line(line)) return fail(error_.status, error_.reason);
       continue;
