@@ -1,2 +1,0 @@
-// operation.h is header-only; this file gives the api library a translation unit until the codecs land.
-#include "api/operation.h"
