@@ -110,6 +110,12 @@ const Operation* Router::find_handler(std::string_view service, std::string_view
   return nullptr;
 }
 
+void* Router::service_state(std::string_view service) const {
+  for (const auto& s : options_.services)
+    if (s.service == service) return s.state;
+  return nullptr;
+}
+
 http::Response Router::handle(const http::Request& request, std::string_view peer_ip) {
   Exchange exchange;
   // A json request names its service before it is authenticated; use that to answer in its shape.
@@ -265,7 +271,8 @@ http::Response Router::dispatch(Exchange& ex, const http::Request& request, std:
 
   // 3. Authorisation.
   CallContext context{*options_.store, settings, caller, scope.service, ex.action, scope.region,
-                      ex.request_id, std::string(peer_ip), options_.now(), options_.wake_reconciler};
+                      ex.request_id, std::string(peer_ip), options_.now(), options_.wake_reconciler,
+                      service_state(scope.service)};
   std::string iam_action = scope.service + ":" + ex.action;
   if (caller.kind != PrincipalKind::root) {
     iam::RequestContext rc;

@@ -53,6 +53,7 @@ class Router {
   http::Response dispatch(Exchange& exchange, const http::Request& request, std::string_view peer_ip);
   const Operation* find_handler(std::string_view service, std::string_view action) const;
   bool serves(std::string_view service) const;
+  void* service_state(std::string_view service) const;
 
   RouterOptions options_;
   sigv4::SigningKeyCache key_cache_;
