@@ -1,1 +1,0 @@
-// Placeholder translation unit until IAM and STS land.
