@@ -6,6 +6,7 @@ Environment (set by ctest): BOREALIS_BIN (the borealis binary), PGCLIENT_BIN (te
 """
 import json
 import random
+import re
 import os
 import shutil
 import signal
@@ -82,7 +83,10 @@ class Server:
         if "--endpoint-network" not in self.extra_args:
             # Each test server gets its own 127.N.x.y endpoints, so runs on one host never collide.
             self.extra_args += ["--endpoint-network", f"127.{random.randint(20, 250)}"]
+        if "--api-port" not in self.extra_args and "--no-api" not in self.extra_args:
+            self.extra_args += ["--api-port", "0"]  # a free port; start() reads it from the log
         self.proc = None
+        self.api_url = None
 
     # --- lifecycle -------------------------------------------------------------------------
     def start(self):
@@ -100,7 +104,47 @@ class Server:
             if time.time() > deadline:
                 raise AssertionError("server did not start:\n" + self.server_log())
             time.sleep(0.05)
+        found = re.search(r"borealis API listening on (http://[0-9.:]+)", self._log_since(offset))
+        self.api_url = found.group(1) if found else None
         return self
+
+    # --- the AWS-compatible API, through Debian's aws CLI v2 --------------------------------
+    def aws_env(self, credentials=None):
+        """Environment for /usr/bin/aws: the root credentials borealis wrote at first start, or
+        `credentials` = (access key id, secret[, session token]) of an IAM user or STS session."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env["AWS_CONFIG_FILE"] = os.path.join(self.data_dir, "aws", "config")
+        env["AWS_SHARED_CREDENTIALS_FILE"] = os.path.join(self.data_dir, "aws", "credentials")
+        env["AWS_DEFAULT_REGION"] = "us-east-1"
+        env["AWS_PAGER"] = ""
+        if credentials:
+            env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+            env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"] = credentials[0], credentials[1]
+            if len(credentials) > 2:
+                env["AWS_SESSION_TOKEN"] = credentials[2]
+        return env
+
+    def aws_run(self, *args, credentials=None, region=None):
+        """Runs `/usr/bin/aws --endpoint-url <api> --output json ARGS`; returns the CompletedProcess."""
+        assert self.api_url, "the server serves no API"
+        cmd = ["/usr/bin/aws", "--endpoint-url", self.api_url, "--output", "json"]
+        if region:
+            cmd += ["--region", region]
+        return subprocess.run(cmd + list(args), env=self.aws_env(credentials), capture_output=True, text=True, timeout=120)
+
+    def aws(self, *args, credentials=None, region=None):
+        """Like aws_run, but the call must succeed; returns the parsed JSON output ({} when empty)."""
+        r = self.aws_run(*args, credentials=credentials, region=region)
+        if r.returncode != 0:
+            raise AssertionError(f"aws {' '.join(args)} failed ({r.returncode}):\n{r.stderr}")
+        return json.loads(r.stdout) if r.stdout.strip() else {}
+
+    def aws_error(self, *args, credentials=None, region=None):
+        """The call must fail; returns the CLI's stderr (which names the AWS error code)."""
+        r = self.aws_run(*args, credentials=credentials, region=region)
+        if r.returncode == 0:
+            raise AssertionError(f"aws {' '.join(args)} succeeded but should have failed:\n{r.stdout}")
+        return r.stderr
 
     def stop_process(self):
         """SIGTERMs the server and waits for it; the data dir stays (see restart())."""

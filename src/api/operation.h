@@ -106,6 +106,8 @@ struct Operation {
   std::string_view action;  // "CreateDBCluster"; the IAM action is "<service>:<action>"
   Handler handler = nullptr;
   ResourceOf resource = nullptr;  // nullptr: "*"
+  // AWS asks no IAM permission for it (sts:GetCallerIdentity): any authenticated caller may call it.
+  bool needs_no_permission = false;
 };
 
 // Each service's handler table (defined by the component that owns the service's state).

@@ -193,7 +193,8 @@ http::Response Router::dispatch(Exchange& ex, const http::Request& request, std:
   std::optional<ResolvedKey> resolved;
   sigv4::CredentialLookup lookup = [&](std::string_view access_key_id) -> std::optional<sigv4::Credentials> {
     if (!options_.resolve_key) return std::nullopt;
-    resolved = options_.resolve_key(access_key_id);
+    const std::string* token = request.header("X-Amz-Security-Token");
+    resolved = options_.resolve_key(access_key_id, token ? std::optional<std::string_view>(*token) : std::nullopt);
     if (!resolved) return std::nullopt;
     return resolved->credentials;
   };
@@ -274,7 +275,7 @@ http::Response Router::dispatch(Exchange& ex, const http::Request& request, std:
                       ex.request_id, std::string(peer_ip), options_.now(), options_.wake_reconciler,
                       service_state(scope.service)};
   std::string iam_action = scope.service + ":" + ex.action;
-  if (caller.kind != PrincipalKind::root) {
+  if (caller.kind != PrincipalKind::root && !handler->needs_no_permission) {
     iam::RequestContext rc;
     rc.action = iam_action;
     try {

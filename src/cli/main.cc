@@ -35,6 +35,16 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1LL, 30LL * 24 * 3600));
   server_cmd->add_option("--endpoint-network", server_opts.endpoint_network,
                          "127.N: new clusters' endpoints get 127.N.x.y addresses (default 127.0)");
+  server_cmd->add_option("--api-port", server_opts.api_port,
+                         "Loopback port of the AWS-compatible API (default 4600; 0 picks a free port, named in the log)")
+      ->check(CLI::Range(0, 65535));
+  server_cmd->add_flag("!--no-api", server_opts.api_enabled, "Do not serve the AWS-compatible API");
+  server_cmd->add_option("--region", server_opts.default_region, "The default region (default us-east-1)");
+  server_cmd->add_option("--regions", server_opts.regions, "Regions the API serves (default: the default region)")
+      ->delimiter(',');
+  server_cmd->add_option("--sts-inactive-regions", server_opts.sts_inactive_regions,
+                         "Regions where STS is deactivated (AssumeRole and domain joins fail there)")
+      ->delimiter(',');
 
   cli::GatewayCommandOptions gw_opts;
   auto* gw_cmd = app.add_subcommand("gateway", "Run the PostgreSQL gateway (started by `borealis server`)");

@@ -155,8 +155,8 @@ std::string role_arn_resource(const CallContext&, const json& input) {
 }
 
 const api::Operation kStsOperations[] = {
-    // AWS needs no permission for GetCallerIdentity; "*" here, and see the report for the router.
-    {"GetCallerIdentity", get_caller_identity, nullptr},
+    // AWS needs no permission for GetCallerIdentity: even an explicit Deny does not stop it.
+    {"GetCallerIdentity", get_caller_identity, nullptr, true},
     {"AssumeRole", assume_role, role_arn_resource},
 };
 

@@ -12,6 +12,7 @@
 #include "common/fd.h"
 #include "common/log.h"
 #include "common/random.h"
+#include "server/api_service.h"
 #include "server/data_dir.h"
 #include "server/reconciler.h"
 #include "server/tls_material.h"
@@ -118,6 +119,29 @@ int run_server(const ServerOptions& options) {
     if (int rc = options.on_start(*store); rc != 0) return rc;
   }
 
+  std::unique_ptr<ApiService> api;
+  if (options.api_enabled) {
+    ApiServiceOptions ao;
+    ao.port = options.api_port;
+    ao.default_region = options.default_region;
+    ao.regions = options.regions.empty() ? std::vector<std::string>{options.default_region} : options.regions;
+    ao.sts_inactive_regions = options.sts_inactive_regions;
+    ao.data_dir = dir.root;
+    ao.store_path = dir.store_path();
+    ao.stdin_exec = stdin_exec_path();
+    ao.user = *user;
+    // SIGHUP is blocked in every thread (the API thread inherits the mask), so it waits for this
+    // thread's sigtimedwait: the next reconcile pass starts at once.
+    ao.wake_reconciler = [] { ::kill(::getpid(), SIGHUP); };
+    auto started = ApiService::start(std::move(ao));
+    if (!started.ok()) {
+      log::error("server", "API: {}", started.error().message);
+      return 1;
+    }
+    api = std::move(started).value();
+    log::info("server", "AWS API: AWS_SHARED_CREDENTIALS_FILE={} AWS_CONFIG_FILE={} aws --endpoint-url {} rds describe-db-clusters",
+              api->credentials_file(), api->config_file(), api->endpoint_url());
+  }
   log::info("server", "borealis server running: data dir {}, service user {} (uid {})", dir.root, user->name, user->uid);
   supervise::Supervisor supervisor;
   const std::string self = self_exe();
@@ -152,6 +176,7 @@ int run_server(const ServerOptions& options) {
       break;
     }
   }
+  if (api) api->stop();  // no new desired state while the processes stop
   reconciler.shutdown();
   supervisor.stop_all();
   log::info("server", "stopped");

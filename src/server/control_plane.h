@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace borealis::store {
 class Store;
@@ -23,6 +24,12 @@ struct ServerOptions {
   // "127.A": endpoints of new clusters get 127.A.N.M addresses (empty: keep the stored choice,
   // 127.0 by default). Lets several servers share one host without colliding on :5432.
   std::string endpoint_network;
+  // The AWS-compatible API (api_service.h): loopback port (0: ephemeral, named in the log), regions.
+  int api_port = 4600;
+  bool api_enabled = true;
+  std::string default_region = "us-east-1";
+  std::vector<std::string> regions;               // empty: just default_region
+  std::vector<std::string> sts_inactive_regions;  // STS deactivated there (domain joins fail)
   // Called after every reconcile pass with the store (used by `borealis dev` to print how to connect
   // once its cluster is available). Returns nothing; must not block.
   std::function<void(store::Store&)> after_reconcile;

@@ -57,7 +57,7 @@ Status request_delete_directory(store::Store& store, const std::string& id) {
     std::string names;
     for (const auto& c : *members) names += (names.empty() ? "" : ", ") + c.id;
     return make_error(Errc::invalid_argument, "directory " + id + " is still used by DB cluster(s) " + names +
-                                                  "; remove them from the domain first (cluster modify --domain none)");
+                                                  "; remove them from the domain first (ModifyDBCluster with Domain none, or `borealis cluster modify --domain none`)");
   }
   const std::string deleting(directory::to_string(directory::DirectoryStage::deleting));
   if (d->stage == deleting) return ok_status();
