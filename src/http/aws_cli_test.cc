@@ -106,35 +106,44 @@ class AwsCliHttpTest : public ::testing::Test {
   }
   int port() const { return server_->port(); }
 
+  // Runs the CLI, expects success, and returns the one request the server received (an empty one,
+  // after a failed expectation, when there was not exactly one).
+  Request one_successful_call(const std::string& args, const char* want_output = nullptr) {
+    CliRun run = run_aws(port(), args);
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    if (want_output != nullptr) {
+      EXPECT_EQ(run.output, want_output);
+    }
+    auto seen = api_.seen();
+    EXPECT_EQ(seen.size(), 1u);
+    return seen.size() == 1 ? seen[0] : Request{};
+  }
+
   CannedApi api_;
   std::optional<Server> server_;
 };
 
 TEST_F(AwsCliHttpTest, QueryProtocolRoundTrip) {
-  CliRun run = run_aws(port(), "sts get-caller-identity --output text --query Account");
-  EXPECT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_EQ(run.output, "123456789012\n");
-  auto seen = api_.seen();
-  ASSERT_EQ(seen.size(), 1u);
-  EXPECT_EQ(seen[0].method, "POST");
-  EXPECT_EQ(seen[0].path, "/");
-  EXPECT_EQ(seen[0].body, "Action=GetCallerIdentity&Version=2011-06-15");
-  const std::string* auth = seen[0].header("Authorization");
+  Request seen = one_successful_call("sts get-caller-identity --output text --query Account", "123456789012\n");
+  EXPECT_EQ(seen.method, "POST");
+  EXPECT_EQ(seen.path, "/");
+  EXPECT_EQ(seen.body, "Action=GetCallerIdentity&Version=2011-06-15");
+  const std::string* auth = seen.header("Authorization");
   ASSERT_NE(auth, nullptr);
   EXPECT_EQ(auth->rfind("AWS4-HMAC-SHA256 Credential=AKIDBOREALISHTTPTEST/", 0), 0u);
-  EXPECT_NE(seen[0].header("X-Amz-Date"), nullptr);
-  const std::string* host = seen[0].header("Host");
+  EXPECT_NE(seen.header("X-Amz-Date"), nullptr);
+  const std::string* host = seen.header("Host");
   ASSERT_NE(host, nullptr);
   EXPECT_EQ(*host, "127.0.0.1:" + std::to_string(port()));
 }
 
 TEST_F(AwsCliHttpTest, JsonProtocolRoundTrip) {
-  CliRun run = run_aws(port(), "ds describe-directories --output text --query DirectoryDescriptions[0].Name");
-  EXPECT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_EQ(run.output, "corp.example.com\n");
-  auto seen = api_.seen();
-  ASSERT_EQ(seen.size(), 1u);
-  EXPECT_EQ(seen[0].body, "{}");
+  Request seen = one_successful_call("ds describe-directories --output text --query DirectoryDescriptions[0].Name",
+                                     "corp.example.com\n");
+  EXPECT_EQ(seen.body, "{}");
+  const std::string* content_type = seen.header("Content-Type");
+  ASSERT_NE(content_type, nullptr);
+  EXPECT_EQ(*content_type, "application/x-amz-json-1.1");
 }
 
 TEST_F(AwsCliHttpTest, LargePolicyDocumentArrivesWhole) {
@@ -144,13 +153,10 @@ TEST_F(AwsCliHttpTest, LargePolicyDocumentArrivesWhole) {
   resources.pop_back();
   std::string policy = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"rds-db:connect","Resource":[)" +
                        resources + "]}]}";
-  CliRun run = run_aws(port(), "iam put-role-policy --role-name r --policy-name p --policy-document '" + policy + "'");
-  EXPECT_EQ(run.exit_code, 0) << run.output;
-  auto seen = api_.seen();
-  ASSERT_EQ(seen.size(), 1u);
-  EXPECT_GT(seen[0].body.size(), policy.size());
-  EXPECT_LT(seen[0].body.size(), kMaxBody);
-  EXPECT_NE(seen[0].body.find("Action=PutRolePolicy"), std::string::npos);
+  Request seen = one_successful_call("iam put-role-policy --role-name r --policy-name p --policy-document '" + policy + "'");
+  EXPECT_GT(seen.body.size(), policy.size());
+  EXPECT_LT(seen.body.size(), kMaxBody);
+  EXPECT_NE(seen.body.find("Action=PutRolePolicy"), std::string::npos);
 }
 
 TEST_F(AwsCliHttpTest, ErrorStatusAndCodeReachTheCli) {
