@@ -75,7 +75,7 @@ struct Connection {
   Clock::time_point since;                          // accept, or the end of the last response
   std::optional<Clock::time_point> request_started;  // first byte of the request being read
   std::optional<Clock::time_point> body_started;     // end of its headers
-  Clock::time_point write_started;
+  Clock::time_point write_progress;  // last time a send() made progress (or the response was queued)
   Clock::time_point linger_started;
   std::size_t lingered_bytes = 0;
 
@@ -445,21 +445,31 @@ void Server::Impl::process(Connection& c, Clock::time_point now) {
 }
 
 Response Server::Impl::call_handler(const Request& request, const Peer& peer) {
+  std::string_view path = std::string_view(request.path).substr(0, kMaxLoggedPath);
+  Clock::time_point began = Clock::now();
+  Response response;
   try {
-    return handler(request, peer);
+    response = handler(request, peer);
   } catch (...) {
     // The exception's text is not logged: it may quote request bytes.
-    log::error(kComponent, "handler threw on {} {}; answered 500", request.method,
-               std::string_view(request.path).substr(0, kMaxLoggedPath));
+    log::error(kComponent, "handler threw on {} {}; answered 500", request.method, path);
     return text_response(500, "internal error");
   }
+  if (response.status < 200 || response.status > 599) {
+    // 1xx would leave the client waiting for a final response; anything else is unparsable.
+    log::error(kComponent, "handler returned status {} for {} {}; answered 500", response.status, request.method, path);
+    return text_response(500, "internal error");
+  }
+  log::debug(kComponent, "peer={}:{} {} {} -> {} in {} us", peer.ip, peer.port, request.method, path, response.status,
+             std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - began).count());
+  return response;
 }
 
 void Server::Impl::queue(Connection& c, std::string bytes, Clock::time_point now) {
   if (c.out_offset == c.out.size()) {
     c.out = std::move(bytes);
     c.out_offset = 0;
-    c.write_started = now;
+    c.write_progress = now;
   } else {
     c.out += bytes;
   }
@@ -471,11 +481,11 @@ void Server::Impl::flush(Connection& c, Clock::time_point now) {
     ssize_t n = ::send(c.fd.get(), c.out.data() + c.out_offset, c.out.size() - c.out_offset, MSG_NOSIGNAL);
     if (n > 0) {
       c.out_offset += static_cast<std::size_t>(n);
+      c.write_progress = now;
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (c.state != State::writing) c.write_started = now;
       c.state = State::writing;
       watch(c, EPOLLOUT);
       return;
@@ -553,7 +563,7 @@ void Server::Impl::close(Connection& c) {
 Clock::time_point Server::Impl::deadline(const Connection& c) const {
   switch (c.state) {
     case State::writing:
-      return c.write_started + options.write_timeout;
+      return c.write_progress + options.write_timeout;
     case State::lingering:
       return c.linger_started + kLingerTimeout;
     case State::closed:

@@ -382,6 +382,46 @@ TEST(Server, TimeoutsCloseStalledConnections) {
   }
 }
 
+TEST(Server, ClientThatStopsReadingLosesItsConnection) {
+  ServerOptions options;
+  options.write_timeout = 200ms;
+  // Far more than the loopback socket buffers hold, so the server's send stalls.
+  const std::string huge(64 * 1024 * 1024, 'h');
+  Server server = started([&](const Request&, const Peer&) {
+    Response r;
+    r.body = huge;
+    return r;
+  }, options);
+  UniqueFd c = connect_to(server.port());
+  ASSERT_TRUE(send_all(c.get(), request("GET", "/")));
+  std::this_thread::sleep_for(1s);  // not reading: the server gives up after write_timeout
+  std::size_t received = 0;
+  char buf[65536];
+  while (true) {
+    ssize_t n = ::recv(c.get(), buf, sizeof buf, 0);
+    if (n <= 0) break;
+    received += static_cast<std::size_t>(n);
+  }
+  EXPECT_GT(received, 0u);
+  EXPECT_LT(received, huge.size());
+}
+
+TEST(Server, InterimOrInvalidStatusFromHandlerBecomes500) {
+  Server server = started([](const Request& req, const Peer&) {
+    Response r;
+    r.status = std::stoi(req.path.substr(1));
+    return r;
+  });
+  for (const char* path : {"/100", "/101", "/0", "/1000"}) {
+    auto r = round_trip(server.port(), request("GET", path));
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 500) << path;
+  }
+  auto r = round_trip(server.port(), request("GET", "/204"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 204);
+}
+
 TEST(Server, ClientDisconnectingMidBodyIsForgotten) {
   std::atomic<int> calls{0};
   Server server = started(counting_echo(calls));
