@@ -159,6 +159,8 @@ struct Server::Impl {
   void accept_all(Clock::time_point now);
   void on_event(Connection& c, std::uint32_t events, Clock::time_point now);
   void on_readable(Connection& c, Clock::time_point now);
+  std::size_t buffered_input() const;
+  void reply_and_close(Connection& c, int status, std::string_view reason, Clock::time_point now);
   void process(Connection& c, Clock::time_point now);
   Response call_handler(const Request& request, const Peer& peer);
   void queue(Connection& c, std::string bytes, Clock::time_point now);
@@ -174,6 +176,10 @@ struct Server::Impl {
 Result<Server> Server::listen(std::string host, int port, ServerOptions options) {
   if (port < 0 || port > 65535) {
     return make_error(Errc::invalid_argument, "port must be 0..65535, got " + std::to_string(port));
+  }
+  const ParserLimits& l = options.limits;
+  if (options.max_buffered_input < l.max_request_line + l.max_header_block + l.max_body) {
+    return make_error(Errc::invalid_argument, "max_buffered_input must hold one whole request");
   }
   auto address = loopback_address(host, port);
   if (!address) return std::move(address).error();
@@ -382,7 +388,24 @@ void Server::Impl::on_event(Connection& c, std::uint32_t events, Clock::time_poi
   }
 }
 
+std::size_t Server::Impl::buffered_input() const {
+  std::size_t total = 0;
+  for (const auto& [id, c] : connections) total += c->in.size();
+  return total;
+}
+
+void Server::Impl::reply_and_close(Connection& c, int status, std::string_view reason, Clock::time_point now) {
+  log::info(kComponent, "peer={}:{} refused: {} {}", c.peer.ip, c.peer.port, status, reason);
+  c.close_after_write = true;
+  queue(c, write_response(text_response(status, reason), WriteOptions{.close = true}), now);
+}
+
 void Server::Impl::on_readable(Connection& c, Clock::time_point now) {
+  // Only a connection already holding a large partial request pays for the sum.
+  if (c.in.size() >= kReadChunk && buffered_input() + kReadChunk > options.max_buffered_input) {
+    reply_and_close(c, 503, "server busy: too much request data buffered", now);
+    return;
+  }
   std::size_t old_size = c.in.size();
   c.in.resize(old_size + kReadChunk);
   ssize_t n;
@@ -417,9 +440,7 @@ void Server::Impl::process(Connection& c, Clock::time_point now) {
       return;
     }
     if (r.status == ParseStatus::error) {
-      log::info(kComponent, "peer={}:{} bad request: {} {}", c.peer.ip, c.peer.port, r.error.status, r.error.reason);
-      c.close_after_write = true;
-      queue(c, write_response(text_response(r.error.status, r.error.reason), WriteOptions{.close = true}), now);
+      reply_and_close(c, r.error.status, r.error.reason, now);
       return;
     }
 

@@ -143,6 +143,9 @@ TEST(Server, RefusesNonLoopbackAddresses) {
   }
   auto bad_port = Server::listen("127.0.0.1", 70000);
   EXPECT_FALSE(bad_port.ok());
+  ServerOptions tiny;
+  tiny.max_buffered_input = kMaxBody;
+  EXPECT_FALSE(Server::listen("127.0.0.1", 0, tiny).ok());
 }
 
 TEST(Server, ListensAnywhereInLoopbackAndPicksAPort) {
@@ -420,6 +423,28 @@ TEST(Server, InterimOrInvalidStatusFromHandlerBecomes500) {
   auto r = round_trip(server.port(), request("GET", "/204"));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 204);
+}
+
+TEST(Server, BufferedInputAcrossConnectionsIsCapped) {
+  ServerOptions options;
+  options.max_buffered_input = 1536 * 1024;  // one whole request fits, two large ones do not
+  Server server = started(echo, options);
+  std::string head = "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: " + std::to_string(kMaxBody) + "\r\n\r\n";
+  UniqueFd first = connect_to(server.port());
+  ASSERT_TRUE(send_all(first.get(), head + std::string(700 * 1024, 'a')));
+  std::this_thread::sleep_for(200ms);  // the server buffers all of it
+  UniqueFd second = connect_to(server.port());
+  std::thread sender([fd = second.get(), &head] { send_all(fd, head + std::string(900 * 1024, 'b')); });
+  auto r = read_response(second.get());
+  sender.join();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  // The first connection is untouched: finishing its body gets it served.
+  ASSERT_TRUE(send_all(first.get(), std::string(kMaxBody - 700 * 1024, 'a')));
+  auto done = read_response(first.get());
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, 200);
+  EXPECT_EQ(done->body.size(), std::string("POST /  ").size() + kMaxBody);
 }
 
 TEST(Server, ClientDisconnectingMidBodyIsForgotten) {
