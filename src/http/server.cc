@@ -268,9 +268,9 @@ void Server::Impl::run() {
     Clock::time_point wake_at = now + kMaxWait;
     for (const auto& [id, c] : connections) wake_at = std::min(wake_at, deadline(*c));
     if (accept_paused) wake_at = std::min(wake_at, accept_resume_at);
-    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(wake_at - now).count();
-    // Round up so a deadline a fraction of a millisecond away does not spin with timeout 0.
-    int timeout = wait <= 0 ? 0 : static_cast<int>(wait) + 1;
+    // Rounded up, so a deadline a fraction of a millisecond away does not spin with timeout 0.
+    auto wait = std::chrono::ceil<std::chrono::milliseconds>(wake_at - now).count();
+    int timeout = wait <= 0 ? 0 : static_cast<int>(wait);
 
     int n = ::epoll_wait(epoll_fd.get(), events.data(), kMaxEvents, timeout);
     if (n < 0) {

@@ -68,7 +68,8 @@ class Server {
 
   // Starts the server thread. Fails if already started or stopped, or if the handler is empty.
   Status start(Handler handler);
-  // Wakes the thread, closes the listening socket and every connection, joins. Idempotent.
+  // Wakes the thread, closes the listening socket and every connection, joins. Idempotent. Never
+  // from inside the handler (it runs on the thread being joined).
   void stop();
   // The bound port (the real one when listen() was given 0).
   int port() const;
