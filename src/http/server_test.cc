@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstring>
 #include <optional>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -525,6 +526,44 @@ TEST(Server, ThreeHundredConcurrentConnectionsBeyondTheCapGet503) {
   clients.resize(10);
   std::this_thread::sleep_for(100ms);
   auto r = round_trip(server.port(), request("GET", "/late"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST(Server, MutatedRequestsNeverStopTheServer) {
+  Server server = started(echo);
+  const std::string base = request("POST", "/?Action=X", "Action=DescribeDBClusters&Version=2014-10-31",
+                                   "Expect: 100-continue\r\nConnection: keep-alive\r\n") +
+                           request("GET", "/next");
+  std::mt19937 rng(20261128);  // fixed: a failure reproduces
+  auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); };
+  for (int round = 0; round < 200; ++round) {
+    std::string bytes = base;
+    for (std::size_t m = pick(6); m > 0 && !bytes.empty(); --m) {
+      switch (pick(4)) {
+        case 0: bytes[pick(bytes.size())] = static_cast<char>(pick(256)); break;
+        case 1: bytes.insert(pick(bytes.size()), 1, "\r\n:, \t0"[pick(7)]); break;
+        case 2: bytes.erase(pick(bytes.size()), 1 + pick(8)); break;
+        default: bytes.resize(pick(bytes.size() + 1)); break;
+      }
+    }
+    UniqueFd c = connect_to(server.port());
+    for (std::size_t at = 0; at < bytes.size();) {
+      std::size_t n = std::min(bytes.size() - at, 1 + pick(64));
+      if (!send_all(c.get(), std::string_view(bytes).substr(at, n))) break;
+      at += n;
+    }
+    ::shutdown(c.get(), SHUT_WR);
+    std::string reply;
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::recv(c.get(), buf, sizeof buf, 0)) > 0) reply.append(buf, static_cast<std::size_t>(n));
+    EXPECT_TRUE(n == 0 || errno == ECONNRESET) << "round " << round << ": the server must close, not stall";
+    if (!reply.empty()) {
+      EXPECT_EQ(reply.rfind("HTTP/1.1 ", 0), 0u) << "round " << round;
+    }
+  }
+  auto r = round_trip(server.port(), request("GET", "/still-up"));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
 }
