@@ -161,6 +161,15 @@ TEST(Server, ListensAnywhereInLoopbackAndPicksAPort) {
   }
 }
 
+TEST(Server, PortInUseIsAnIoError) {
+  auto first = Server::listen("127.0.0.1", 0);
+  ASSERT_TRUE(first.ok());
+  auto second = Server::listen("127.0.0.1", first->port());
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, Errc::io_error);
+  EXPECT_NE(second.error().message.find(std::to_string(first->port())), std::string::npos) << second.error().message;
+}
+
 TEST(Server, StartNeedsAHandlerAndRunsOnce) {
   auto s = Server::listen("127.0.0.1", 0);
   ASSERT_TRUE(s.ok());
