@@ -291,7 +291,9 @@ void Server::Impl::run() {
       on_event(*it->second, events[static_cast<std::size_t>(i)].events, now);
     }
 
-    now = Clock::now();
+    // Deadlines are judged at the time epoll_wait returned, not after the handlers ran: a client whose
+    // bytes arrived while a slow handler held the thread is not at fault, and its readiness comes in
+    // the next batch.
     if (accept_paused && now >= accept_resume_at) set_listen_watched(true);
     for (auto it = connections.begin(); it != connections.end();) {
       Connection& c = *it->second;

@@ -457,6 +457,25 @@ TEST(Server, BufferedInputAcrossConnectionsIsCapped) {
   EXPECT_EQ(done->body.size(), std::string("POST /  ").size() + kMaxBody);
 }
 
+TEST(Server, SlowHandlerDoesNotTimeOutOtherClientsWaitingBehindIt) {
+  ServerOptions options;
+  options.header_timeout = 200ms;
+  Server server = started([](const Request& req, const Peer& peer) {
+    if (req.path == "/slow") std::this_thread::sleep_for(500ms);
+    return echo(req, peer);
+  }, options);
+  UniqueFd waiting = connect_to(server.port());
+  std::this_thread::sleep_for(50ms);  // accepted, its header timer running
+  UniqueFd slow = connect_to(server.port());
+  ASSERT_TRUE(send_all(slow.get(), request("GET", "/slow")));
+  std::this_thread::sleep_for(100ms);  // the handler is busy now
+  ASSERT_TRUE(send_all(waiting.get(), request("GET", "/waiting")));
+  auto r = read_response(waiting.get());
+  ASSERT_TRUE(r) << "the server timed out a client whose request arrived while it was busy";
+  EXPECT_EQ(r->body, "GET /waiting  ");
+  ASSERT_TRUE(read_response(slow.get()));
+}
+
 TEST(Server, ClientDisconnectingMidBodyIsForgotten) {
   std::atomic<int> calls{0};
   Server server = started(counting_echo(calls));
