@@ -56,8 +56,10 @@ void check_accepted(const ParsedRequest& p, const ParserLimits& limits) {
   FUZZ_CHECK(p.minor_version == 0 || p.minor_version == 1);
   FUZZ_CHECK(r.headers.size() <= limits.max_headers);
   FUZZ_CHECK(r.body.size() <= limits.max_body);
-  std::size_t hosts = 0;
+  std::size_t hosts = 0, authorizations = 0, content_types = 0;
   for (const Header& h : r.headers) {
+    authorizations += equals_ignore_case(h.name, "authorization") ? 1 : 0;
+    content_types += equals_ignore_case(h.name, "content-type") ? 1 : 0;
     FUZZ_CHECK(is_token(h.name));
     FUZZ_CHECK(is_field_value(h.value));
     FUZZ_CHECK(h.value == trim_ows(h.value));
@@ -65,6 +67,7 @@ void check_accepted(const ParsedRequest& p, const ParserLimits& limits) {
     hosts += equals_ignore_case(h.name, "host") ? 1 : 0;
   }
   FUZZ_CHECK(hosts <= 1 && (p.minor_version == 0 || hosts == 1));
+  FUZZ_CHECK(authorizations <= 1 && content_types <= 1);
   if (p.minor_version == 0) FUZZ_CHECK(!p.expect_continue);
 }
 

@@ -13,6 +13,9 @@ namespace {
 // Content-Length digits beyond this cannot be a body under any cap we use (and would overflow).
 constexpr std::size_t kMaxContentLengthDigits = 18;
 
+// Header fields that are not lists and that the API reads; a repeat is refused.
+constexpr std::string_view kSingletonHeaders[] = {"host", "authorization", "content-type"};
+
 // request-target bytes: visible ASCII without '#' (a fragment is never sent).
 bool is_target(std::string_view s) {
   for (unsigned char c : s) {
@@ -202,6 +205,14 @@ bool RequestParser::on_header_line(std::string_view line) {
     return false;
   }
 
+  // Fields that are not lists must appear once (RFC 9110 5.3): two Hosts or two Authorizations let
+  // the router and the signature check each pick a different one.
+  for (std::string_view singleton : kSingletonHeaders) {
+    if (equals_ignore_case(name, singleton) && current_.request.header(singleton) != nullptr) {
+      error_ = {400, "repeated Host, Authorization or Content-Type header"};
+      return false;
+    }
+  }
   if (equals_ignore_case(name, "content-length")) {
     bool malformed = false, differs = false, too_big = false;
     for_each_element(value, [&](std::string_view v) {
@@ -233,7 +244,7 @@ bool RequestParser::on_header_line(std::string_view line) {
   } else if (equals_ignore_case(name, "transfer-encoding")) {
     saw_transfer_encoding_ = true;
   } else if (equals_ignore_case(name, "host")) {
-    ++host_headers_;
+    saw_host_ = true;
   } else if (equals_ignore_case(name, "connection")) {
     for_each_element(value, [&](std::string_view v) {
       if (equals_ignore_case(v, "close")) connection_close_ = true;
@@ -262,11 +273,7 @@ bool RequestParser::on_headers_end() {
     }
     return false;
   }
-  if (host_headers_ > 1) {
-    error_ = {400, "more than one Host header"};
-    return false;
-  }
-  if (current_.minor_version == 1 && host_headers_ == 0) {
+  if (current_.minor_version == 1 && !saw_host_) {
     error_ = {400, "missing Host header"};
     return false;
   }

@@ -11,7 +11,8 @@
 // - Content-Length may repeat (as separate headers or a comma list) only with the same value.
 // - obs-fold (a header line starting with a space or tab) is a 400.
 // - Only origin-form ("/path?query") and asterisk-form ("*", OPTIONS only) targets are accepted.
-// - HTTP/1.1 needs exactly one Host header; a second Host is a 400 in any version.
+// - HTTP/1.1 needs a Host header. Host, Authorization and Content-Type may not repeat (400), so no two
+//   readers of a request can pick different ones. (Other repeats are kept, in order.)
 // - Up to kMaxLeadingEmptyLines empty lines before the request line are skipped (RFC 9112 2.2).
 #pragma once
 
@@ -103,7 +104,7 @@ class RequestParser {
   std::size_t body_start_ = 0;
   std::size_t body_length_ = 0;
   std::size_t empty_lines_ = 0;
-  std::size_t host_headers_ = 0;
+  bool saw_host_ = false;
   bool saw_content_length_ = false;
   bool saw_transfer_encoding_ = false;
   bool connection_close_ = false;

@@ -317,11 +317,13 @@ TEST(RequestParser, TransferEncodingIsRefused) {
   });
 }
 
-TEST(RequestParser, HostRules) {
+TEST(RequestParser, HostAndSingletonRules) {
   expect_refused({
       {"GET / HTTP/1.1\r\n\r\n", 400},
       {"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400},
       {"GET / HTTP/1.0\r\nHost: a\r\nhost: a\r\n\r\n", 400},
+      {get("Authorization: a\r\nauthorization: b\r\n"), 400},
+      {get("Content-Type: text/xml\r\nContent-Type: text/xml\r\n"), 400},
   });
   EXPECT_EQ(parse_whole("GET / HTTP/1.0\r\n\r\n").status, ParseStatus::complete);
 }

@@ -75,7 +75,7 @@ struct Connection {
   Clock::time_point since;                          // accept, or the end of the last response
   std::optional<Clock::time_point> request_started;  // first byte of the request being read
   std::optional<Clock::time_point> body_started;     // end of its headers
-  Clock::time_point write_started;
+  Clock::time_point write_progress;  // last time a send() made progress (or the response was queued)
   Clock::time_point linger_started;
   std::size_t lingered_bytes = 0;
 
@@ -159,6 +159,8 @@ struct Server::Impl {
   void accept_all(Clock::time_point now);
   void on_event(Connection& c, std::uint32_t events, Clock::time_point now);
   void on_readable(Connection& c, Clock::time_point now);
+  std::size_t buffered_input() const;
+  void reply_and_close(Connection& c, int status, std::string_view reason, Clock::time_point now);
   void process(Connection& c, Clock::time_point now);
   Response call_handler(const Request& request, const Peer& peer);
   void queue(Connection& c, std::string bytes, Clock::time_point now);
@@ -174,6 +176,10 @@ struct Server::Impl {
 Result<Server> Server::listen(std::string host, int port, ServerOptions options) {
   if (port < 0 || port > 65535) {
     return make_error(Errc::invalid_argument, "port must be 0..65535, got " + std::to_string(port));
+  }
+  const ParserLimits& l = options.limits;
+  if (options.max_buffered_input < l.max_request_line + l.max_header_block + l.max_body) {
+    return make_error(Errc::invalid_argument, "max_buffered_input must hold one whole request");
   }
   auto address = loopback_address(host, port);
   if (!address) return std::move(address).error();
@@ -262,9 +268,9 @@ void Server::Impl::run() {
     Clock::time_point wake_at = now + kMaxWait;
     for (const auto& [id, c] : connections) wake_at = std::min(wake_at, deadline(*c));
     if (accept_paused) wake_at = std::min(wake_at, accept_resume_at);
-    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(wake_at - now).count();
-    // Round up so a deadline a fraction of a millisecond away does not spin with timeout 0.
-    int timeout = wait <= 0 ? 0 : static_cast<int>(wait) + 1;
+    // Rounded up, so a deadline a fraction of a millisecond away does not spin with timeout 0.
+    auto wait = std::chrono::ceil<std::chrono::milliseconds>(wake_at - now).count();
+    int timeout = wait <= 0 ? 0 : static_cast<int>(wait);
 
     int n = ::epoll_wait(epoll_fd.get(), events.data(), kMaxEvents, timeout);
     if (n < 0) {
@@ -285,7 +291,9 @@ void Server::Impl::run() {
       on_event(*it->second, events[static_cast<std::size_t>(i)].events, now);
     }
 
-    now = Clock::now();
+    // Deadlines are judged at the time epoll_wait returned, not after the handlers ran: a client whose
+    // bytes arrived while a slow handler held the thread is not at fault, and its readiness comes in
+    // the next batch.
     if (accept_paused && now >= accept_resume_at) set_listen_watched(true);
     for (auto it = connections.begin(); it != connections.end();) {
       Connection& c = *it->second;
@@ -382,7 +390,24 @@ void Server::Impl::on_event(Connection& c, std::uint32_t events, Clock::time_poi
   }
 }
 
+std::size_t Server::Impl::buffered_input() const {
+  std::size_t total = 0;
+  for (const auto& [id, c] : connections) total += c->in.size();
+  return total;
+}
+
+void Server::Impl::reply_and_close(Connection& c, int status, std::string_view reason, Clock::time_point now) {
+  log::info(kComponent, "peer={}:{} refused: {} {}", c.peer.ip, c.peer.port, status, reason);
+  c.close_after_write = true;
+  queue(c, write_response(text_response(status, reason), WriteOptions{.close = true}), now);
+}
+
 void Server::Impl::on_readable(Connection& c, Clock::time_point now) {
+  // Only a connection already holding a large partial request pays for the sum.
+  if (c.in.size() >= kReadChunk && buffered_input() + kReadChunk > options.max_buffered_input) {
+    reply_and_close(c, 503, "server busy: too much request data buffered", now);
+    return;
+  }
   std::size_t old_size = c.in.size();
   c.in.resize(old_size + kReadChunk);
   ssize_t n;
@@ -417,9 +442,7 @@ void Server::Impl::process(Connection& c, Clock::time_point now) {
       return;
     }
     if (r.status == ParseStatus::error) {
-      log::info(kComponent, "peer={}:{} bad request: {} {}", c.peer.ip, c.peer.port, r.error.status, r.error.reason);
-      c.close_after_write = true;
-      queue(c, write_response(text_response(r.error.status, r.error.reason), WriteOptions{.close = true}), now);
+      reply_and_close(c, r.error.status, r.error.reason, now);
       return;
     }
 
@@ -445,21 +468,31 @@ void Server::Impl::process(Connection& c, Clock::time_point now) {
 }
 
 Response Server::Impl::call_handler(const Request& request, const Peer& peer) {
+  std::string_view path = std::string_view(request.path).substr(0, kMaxLoggedPath);
+  Clock::time_point began = Clock::now();
+  Response response;
   try {
-    return handler(request, peer);
+    response = handler(request, peer);
   } catch (...) {
     // The exception's text is not logged: it may quote request bytes.
-    log::error(kComponent, "handler threw on {} {}; answered 500", request.method,
-               std::string_view(request.path).substr(0, kMaxLoggedPath));
+    log::error(kComponent, "handler threw on {} {}; answered 500", request.method, path);
     return text_response(500, "internal error");
   }
+  if (response.status < 200 || response.status > 599) {
+    // 1xx would leave the client waiting for a final response; anything else is unparsable.
+    log::error(kComponent, "handler returned status {} for {} {}; answered 500", response.status, request.method, path);
+    return text_response(500, "internal error");
+  }
+  log::debug(kComponent, "peer={}:{} {} {} -> {} in {} us", peer.ip, peer.port, request.method, path, response.status,
+             std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - began).count());
+  return response;
 }
 
 void Server::Impl::queue(Connection& c, std::string bytes, Clock::time_point now) {
   if (c.out_offset == c.out.size()) {
     c.out = std::move(bytes);
     c.out_offset = 0;
-    c.write_started = now;
+    c.write_progress = now;
   } else {
     c.out += bytes;
   }
@@ -471,11 +504,11 @@ void Server::Impl::flush(Connection& c, Clock::time_point now) {
     ssize_t n = ::send(c.fd.get(), c.out.data() + c.out_offset, c.out.size() - c.out_offset, MSG_NOSIGNAL);
     if (n > 0) {
       c.out_offset += static_cast<std::size_t>(n);
+      c.write_progress = now;
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (c.state != State::writing) c.write_started = now;
       c.state = State::writing;
       watch(c, EPOLLOUT);
       return;
@@ -553,7 +586,7 @@ void Server::Impl::close(Connection& c) {
 Clock::time_point Server::Impl::deadline(const Connection& c) const {
   switch (c.state) {
     case State::writing:
-      return c.write_started + options.write_timeout;
+      return c.write_progress + options.write_timeout;
     case State::lingering:
       return c.linger_started + kLingerTimeout;
     case State::closed:

@@ -30,8 +30,14 @@ inline constexpr std::chrono::milliseconds kIdleTimeout{60'000};
 // A client that stops reading its response loses the connection after this.
 inline constexpr std::chrono::milliseconds kWriteTimeout{30'000};
 
+// Request bytes buffered across all connections (each may hold a whole 1 MiB body): without it, 256
+// clients each mid-way through a large body would hold a quarter GiB. The connection that would
+// pass it is answered 503 and closed. Must exceed one whole request (max_body plus the head caps).
+inline constexpr std::size_t kMaxBufferedInput = 64 * 1024 * 1024;
+
 struct ServerOptions {
   std::size_t max_connections = kMaxConnections;
+  std::size_t max_buffered_input = kMaxBufferedInput;
   std::chrono::milliseconds header_timeout = kHeaderTimeout;
   std::chrono::milliseconds body_timeout = kBodyTimeout;
   std::chrono::milliseconds idle_timeout = kIdleTimeout;
@@ -62,7 +68,8 @@ class Server {
 
   // Starts the server thread. Fails if already started or stopped, or if the handler is empty.
   Status start(Handler handler);
-  // Wakes the thread, closes the listening socket and every connection, joins. Idempotent.
+  // Wakes the thread, closes the listening socket and every connection, joins. Idempotent. Never
+  // from inside the handler (it runs on the thread being joined).
   void stop();
   // The bound port (the real one when listen() was given 0).
   int port() const;

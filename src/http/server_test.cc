@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstring>
 #include <optional>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -143,6 +144,9 @@ TEST(Server, RefusesNonLoopbackAddresses) {
   }
   auto bad_port = Server::listen("127.0.0.1", 70000);
   EXPECT_FALSE(bad_port.ok());
+  ServerOptions tiny;
+  tiny.max_buffered_input = kMaxBody;
+  EXPECT_FALSE(Server::listen("127.0.0.1", 0, tiny).ok());
 }
 
 TEST(Server, ListensAnywhereInLoopbackAndPicksAPort) {
@@ -155,6 +159,15 @@ TEST(Server, ListensAnywhereInLoopbackAndPicksAPort) {
   } else {
     EXPECT_EQ(v6.error().code, Errc::io_error);  // no IPv6 on this host; the address was accepted
   }
+}
+
+TEST(Server, PortInUseIsAnIoError) {
+  auto first = Server::listen("127.0.0.1", 0);
+  ASSERT_TRUE(first.ok());
+  auto second = Server::listen("127.0.0.1", first->port());
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, Errc::io_error);
+  EXPECT_NE(second.error().message.find(std::to_string(first->port())), std::string::npos) << second.error().message;
 }
 
 TEST(Server, StartNeedsAHandlerAndRunsOnce) {
@@ -382,6 +395,87 @@ TEST(Server, TimeoutsCloseStalledConnections) {
   }
 }
 
+TEST(Server, ClientThatStopsReadingLosesItsConnection) {
+  ServerOptions options;
+  options.write_timeout = 200ms;
+  // Far more than the loopback socket buffers hold, so the server's send stalls.
+  const std::string huge(64 * 1024 * 1024, 'h');
+  Server server = started([&](const Request&, const Peer&) {
+    Response r;
+    r.body = huge;
+    return r;
+  }, options);
+  UniqueFd c = connect_to(server.port());
+  ASSERT_TRUE(send_all(c.get(), request("GET", "/")));
+  std::this_thread::sleep_for(1s);  // not reading: the server gives up after write_timeout
+  std::size_t received = 0;
+  char buf[65536];
+  while (true) {
+    ssize_t n = ::recv(c.get(), buf, sizeof buf, 0);
+    if (n <= 0) break;
+    received += static_cast<std::size_t>(n);
+  }
+  EXPECT_GT(received, 0u);
+  EXPECT_LT(received, huge.size());
+}
+
+TEST(Server, InterimOrInvalidStatusFromHandlerBecomes500) {
+  Server server = started([](const Request& req, const Peer&) {
+    Response r;
+    r.status = std::stoi(req.path.substr(1));
+    return r;
+  });
+  for (const char* path : {"/100", "/101", "/0", "/1000"}) {
+    auto r = round_trip(server.port(), request("GET", path));
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 500) << path;
+  }
+  auto r = round_trip(server.port(), request("GET", "/204"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 204);
+}
+
+TEST(Server, BufferedInputAcrossConnectionsIsCapped) {
+  ServerOptions options;
+  options.max_buffered_input = 1536 * 1024;  // one whole request fits, two large ones do not
+  Server server = started(echo, options);
+  std::string head = "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: " + std::to_string(kMaxBody) + "\r\n\r\n";
+  UniqueFd first = connect_to(server.port());
+  ASSERT_TRUE(send_all(first.get(), head + std::string(700 * 1024, 'a')));
+  std::this_thread::sleep_for(200ms);  // the server buffers all of it
+  UniqueFd second = connect_to(server.port());
+  std::thread sender([fd = second.get(), &head] { send_all(fd, head + std::string(900 * 1024, 'b')); });
+  auto r = read_response(second.get());
+  sender.join();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  // The first connection is untouched: finishing its body gets it served.
+  ASSERT_TRUE(send_all(first.get(), std::string(kMaxBody - 700 * 1024, 'a')));
+  auto done = read_response(first.get());
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, 200);
+  EXPECT_EQ(done->body.size(), std::string("POST /  ").size() + kMaxBody);
+}
+
+TEST(Server, SlowHandlerDoesNotTimeOutOtherClientsWaitingBehindIt) {
+  ServerOptions options;
+  options.header_timeout = 200ms;
+  Server server = started([](const Request& req, const Peer& peer) {
+    if (req.path == "/slow") std::this_thread::sleep_for(500ms);
+    return echo(req, peer);
+  }, options);
+  UniqueFd waiting = connect_to(server.port());
+  std::this_thread::sleep_for(50ms);  // accepted, its header timer running
+  UniqueFd slow = connect_to(server.port());
+  ASSERT_TRUE(send_all(slow.get(), request("GET", "/slow")));
+  std::this_thread::sleep_for(100ms);  // the handler is busy now
+  ASSERT_TRUE(send_all(waiting.get(), request("GET", "/waiting")));
+  auto r = read_response(waiting.get());
+  ASSERT_TRUE(r) << "the server timed out a client whose request arrived while it was busy";
+  EXPECT_EQ(r->body, "GET /waiting  ");
+  ASSERT_TRUE(read_response(slow.get()));
+}
+
 TEST(Server, ClientDisconnectingMidBodyIsForgotten) {
   std::atomic<int> calls{0};
   Server server = started(counting_echo(calls));
@@ -460,6 +554,44 @@ TEST(Server, ThreeHundredConcurrentConnectionsBeyondTheCapGet503) {
   clients.resize(10);
   std::this_thread::sleep_for(100ms);
   auto r = round_trip(server.port(), request("GET", "/late"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST(Server, MutatedRequestsNeverStopTheServer) {
+  Server server = started(echo);
+  const std::string base = request("POST", "/?Action=X", "Action=DescribeDBClusters&Version=2014-10-31",
+                                   "Expect: 100-continue\r\nConnection: keep-alive\r\n") +
+                           request("GET", "/next");
+  std::mt19937 rng(20261128);  // fixed: a failure reproduces
+  auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); };
+  for (int round = 0; round < 200; ++round) {
+    std::string bytes = base;
+    for (std::size_t m = pick(6); m > 0 && !bytes.empty(); --m) {
+      switch (pick(4)) {
+        case 0: bytes[pick(bytes.size())] = static_cast<char>(pick(256)); break;
+        case 1: bytes.insert(pick(bytes.size()), 1, "\r\n:, \t0"[pick(7)]); break;
+        case 2: bytes.erase(pick(bytes.size()), 1 + pick(8)); break;
+        default: bytes.resize(pick(bytes.size() + 1)); break;
+      }
+    }
+    UniqueFd c = connect_to(server.port());
+    for (std::size_t at = 0; at < bytes.size();) {
+      std::size_t n = std::min(bytes.size() - at, 1 + pick(64));
+      if (!send_all(c.get(), std::string_view(bytes).substr(at, n))) break;
+      at += n;
+    }
+    ::shutdown(c.get(), SHUT_WR);
+    std::string reply;
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::recv(c.get(), buf, sizeof buf, 0)) > 0) reply.append(buf, static_cast<std::size_t>(n));
+    EXPECT_TRUE(n == 0 || errno == ECONNRESET) << "round " << round << ": the server must close, not stall";
+    if (!reply.empty()) {
+      EXPECT_EQ(reply.rfind("HTTP/1.1 ", 0), 0u) << "round " << round;
+    }
+  }
+  auto r = round_trip(server.port(), request("GET", "/still-up"));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
 }
