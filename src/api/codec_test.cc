@@ -95,6 +95,9 @@ TEST(QueryInput, Ec2ListsAndFilters) {
 TEST(QueryInput, ErrorsNameTheParameter) {
   EXPECT_EQ(decode("rds", "DeleteDBCluster", ""), "ERROR MissingParameter: The request must contain the parameter DBClusterIdentifier");
   EXPECT_EQ(decode("ec2", "CreateVpc", "CidrBlock=10.0.0.0/16&Nope=1"), "ERROR UnknownParameter: The parameter Nope is not recognized");
+  EXPECT_EQ(decode("rds", "DeleteDBCluster", "DBClusterIdentifier=c&Force=1"),
+            "ERROR InvalidQueryParameter: The parameter Force is not recognized");
+  EXPECT_EQ(decode("iam", "GetUser", "Nope=1"), "ERROR InvalidQueryParameter: The parameter Nope is not recognized");
   auto nested = decode("rds", "CreateDBCluster", "DBClusterIdentifier=c&Engine=e&Tags.Tag.1.Colour=red").get<std::string>();
   EXPECT_NE(nested.find("Tags.Tag.1.Colour"), std::string::npos) << nested;
   auto bad_bool = decode("rds", "CreateDBCluster", "DBClusterIdentifier=c&Engine=e&StorageEncrypted=yes").get<std::string>();

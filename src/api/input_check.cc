@@ -21,9 +21,6 @@ std::string lower_first(std::string_view name) {
 ApiError validation_error(const InputProblem& p) {
   // iam and sts (Coral services) phrase every input problem this way.
   std::string value = p.kind == ProblemKind::missing ? "null" : p.value ? "'" + *p.value + "'" : "(not shown)";
-  if (p.kind == ProblemKind::unknown) {
-    return ApiError{"ValidationError", "Unknown parameter '" + p.parameter + "'", 400, true};
-  }
   return ApiError{"ValidationError", "1 validation error detected: Value " + value + " at '" + lower_first(p.parameter) +
                                          "' failed to satisfy constraint: Member " + p.rule,
                   400, true};
@@ -37,7 +34,8 @@ ApiError query_error(bool ec2, const InputProblem& p) {
       return ApiError{"MissingParameter", "The request must contain the parameter " + p.parameter, 400, true};
     case ProblemKind::unknown:
       if (ec2) return ApiError{"UnknownParameter", "The parameter " + p.parameter + " is not recognized", 400, true};
-      return ApiError{"InvalidParameterValue", "The parameter " + p.parameter + " is not recognized", 400, true};
+      // AWS's common error for a query string that does not follow the service's API.
+      return ApiError{"InvalidQueryParameter", "The parameter " + p.parameter + " is not recognized", 400, true};
     case ProblemKind::too_deep:
       return ApiError{"InvalidParameterValue", "Parameter " + p.parameter + " nests too deeply", 400, true};
     case ProblemKind::bad_type:
@@ -101,7 +99,8 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
 ApiError to_api_error(const ServiceModel& service, const InputProblem& problem) {
   if (service.protocol() == Protocol::json) return json_error(problem);
   if (service.protocol() == Protocol::ec2) return query_error(true, problem);
-  if (service.signing_name() == "iam" || service.signing_name() == "sts") return validation_error(problem);
+  bool coral = service.signing_name() == "iam" || service.signing_name() == "sts";
+  if (coral && problem.kind != ProblemKind::unknown) return validation_error(problem);
   return query_error(false, problem);
 }
 

@@ -40,8 +40,9 @@ struct InputProblem {
 // The error `service` answers with for the problem:
 //   ec2: MissingParameter / UnknownParameter / InvalidParameterValue;
 //   iam, sts: ValidationError ("1 validation error detected: Value ... at '...' failed to satisfy
-//   constraint: ...");
-//   rds and other query services: MissingParameter / InvalidParameterValue;
+//   constraint: ..."), InvalidQueryParameter for a parameter the operation does not have;
+//   rds and other query services: MissingParameter / InvalidParameterValue / InvalidQueryParameter
+//   (AWS's common error for "a query string that does not adhere to AWS standards");
 //   json services (ds): InvalidParameterException, SerializationException for a value of the wrong
 //   JSON type.
 ApiError to_api_error(const ServiceModel& service, const InputProblem& problem);
