@@ -140,6 +140,10 @@ http::Response Router::dispatch(Exchange& ex, const http::Request& request, std:
     return r;
   };
 
+  if (options_.settings == nullptr || options_.store == nullptr) {
+    return answer_error(ApiError{"InternalFailure", "The API is not configured (no settings or store)", 500, false});
+  }
+
   // 1. Authentication.
   const std::string* authorization = request.header("Authorization");
   if (authorization == nullptr) {
