@@ -197,7 +197,8 @@ http::Response Router::dispatch(Exchange& ex, const http::Request& request, std:
   std::optional<ResolvedKey> resolved;
   sigv4::CredentialLookup lookup = [&](std::string_view access_key_id) -> std::optional<sigv4::Credentials> {
     if (!options_.resolve_key) return std::nullopt;
-    resolved = options_.resolve_key(access_key_id);
+    const std::string* token = request.header("X-Amz-Security-Token");
+    resolved = options_.resolve_key(access_key_id, token ? std::optional<std::string_view>(*token) : std::nullopt);
     if (!resolved) return std::nullopt;
     return resolved->credentials;
   };

@@ -33,7 +33,11 @@ struct RouterOptions {
   store::Store* store = nullptr;          // required for handlers; used only on the handle() thread
   std::vector<ServiceOperations> services;
   // Live access keys only (unknown, deleted and inactive keys: nullopt → InvalidClientTokenId).
-  std::function<std::optional<ResolvedKey>(std::string_view access_key_id)> resolve_key;
+  // `presented_session_token` is the request's X-Amz-Security-Token (nullopt when absent): a resolver
+  // that keeps only a hash of session tokens needs it to hand the verifier something to compare.
+  std::function<std::optional<ResolvedKey>(std::string_view access_key_id,
+                                           std::optional<std::string_view> presented_session_token)>
+      resolve_key;
   // Identity-policy evaluation for a non-root caller. Unset: every non-root call is denied.
   std::function<iam::Evaluation(const Caller&, const iam::RequestContext&)> authorize;
   std::function<void()> wake_reconciler;

@@ -97,7 +97,7 @@ class RouterTest : public ::testing::Test {
     options.settings = &settings_;
     options.store = &*store_;
     options.services = {{"rds", kRds}, {"ec2", kEc2}, {"sts", kSts}, {"iam", kIam}, {"ds", kDs}};
-    options.resolve_key = [this](std::string_view id) -> std::optional<ResolvedKey> {
+    options.resolve_key = [this](std::string_view id, std::optional<std::string_view>) -> std::optional<ResolvedKey> {
       auto it = keys_.find(std::string(id));
       if (it == keys_.end()) return std::nullopt;
       ResolvedKey k;
