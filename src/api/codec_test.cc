@@ -140,6 +140,15 @@ TEST(QueryInput, SensitiveValuesAreNeverQuoted) {
   EXPECT_NE(e->message.find("NewPassword"), std::string::npos);
 }
 
+TEST(QueryInput, SecretSoundingParametersAreNeverQuoted) {
+  ShapeRef plain = service("rds").shape("String");
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(quotable_value(plain, "hunter2", "MasterUserPassword").has_value());
+  EXPECT_FALSE(quotable_value(plain, "hunter2", "Tags.Tag.1.SessionToken").has_value());
+  EXPECT_EQ(quotable_value(plain, "c1", "DBClusterIdentifier"), "c1");
+  EXPECT_EQ(quotable_value(plain, std::string(100, 'x'), "Name"), std::string(kMaxQuotedValue, 'x') + "...");
+}
+
 TEST(XmlOutput, EscapesAndRepairsText) {
   std::string out;
   append_xml_text(out, "a<b>&\"'\r\x01\xFF\xC3\xA9");

@@ -104,8 +104,21 @@ ApiError to_api_error(const ServiceModel& service, const InputProblem& problem) 
   return query_error(false, problem);
 }
 
-std::optional<std::string> quotable_value(const ShapeRef& shape, std::string_view value) {
-  if (shape.flag("sensitive")) return std::nullopt;
+namespace {
+
+bool secret_sounding(std::string_view parameter) {
+  std::string lower(parameter);
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  for (std::string_view word : {"password", "secret", "token"})
+    if (lower.find(word) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::string> quotable_value(const ShapeRef& shape, std::string_view value, std::string_view parameter) {
+  if (shape.flag("sensitive") || secret_sounding(parameter)) return std::nullopt;
   std::string out(value.substr(0, kMaxQuotedValue));
   if (!valid_utf8(out)) {
     // A cut in the middle of a character, or bytes that were never UTF-8: show nothing rather than junk.
@@ -197,7 +210,7 @@ std::string format_iso8601(long long t) {
 std::optional<InputProblem> convert_scalar(const ShapeRef& shape, std::string_view text, const std::string& parameter,
                                            nlohmann::json& out) {
   auto problem = [&](std::string rule) {
-    return InputProblem{ProblemKind::bad_type, parameter, std::move(rule), quotable_value(shape, text)};
+    return InputProblem{ProblemKind::bad_type, parameter, std::move(rule), quotable_value(shape, text, parameter)};
   };
   std::string_view type = shape.type();
   if (type == "string" || type == "blob") {
@@ -241,7 +254,7 @@ std::optional<InputProblem> check_constraints(const ShapeRef& shape, const nlohm
   const auto* min = number_trait(shape, "min");
   const auto* max = number_trait(shape, "max");
   auto fail = [&](std::string rule, std::string_view shown) {
-    return InputProblem{ProblemKind::bad_value, parameter, std::move(rule), quotable_value(shape, shown)};
+    return InputProblem{ProblemKind::bad_value, parameter, std::move(rule), quotable_value(shape, shown, parameter)};
   };
   if (value.is_string() && (type == "string" || type == "blob")) {
     const auto& s = value.get_ref<const std::string&>();

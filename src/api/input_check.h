@@ -47,8 +47,10 @@ struct InputProblem {
 //   JSON type.
 ApiError to_api_error(const ServiceModel& service, const InputProblem& problem);
 
-// The value as it may appear in a message: nullopt for sensitive shapes; cut to kMaxQuotedValue.
-std::optional<std::string> quotable_value(const ShapeRef& shape, std::string_view value);
+// The value as it may appear in a message: nullopt for shapes marked sensitive and for parameters
+// whose name says password, secret or token (rds's MasterUserPassword is a plain String in the
+// model); cut to kMaxQuotedValue.
+std::optional<std::string> quotable_value(const ShapeRef& shape, std::string_view value, std::string_view parameter);
 
 // Form text → the handler's JSON value for a scalar shape (string, integer, long, boolean, double,
 // float, timestamp, blob). Timestamps become "YYYY-MM-DDTHH:MM:SSZ".
