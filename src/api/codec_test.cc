@@ -95,6 +95,9 @@ TEST(QueryInput, Ec2ListsAndFilters) {
 TEST(QueryInput, ErrorsNameTheParameter) {
   EXPECT_EQ(decode("rds", "DeleteDBCluster", ""), "ERROR MissingParameter: The request must contain the parameter DBClusterIdentifier");
   EXPECT_EQ(decode("ec2", "CreateVpc", "CidrBlock=10.0.0.0/16&Nope=1"), "ERROR UnknownParameter: The parameter Nope is not recognized");
+  EXPECT_EQ(decode("rds", "DeleteDBCluster", "DBClusterIdentifier=c&Force=1"),
+            "ERROR InvalidQueryParameter: The parameter Force is not recognized");
+  EXPECT_EQ(decode("iam", "GetUser", "Nope=1"), "ERROR InvalidQueryParameter: The parameter Nope is not recognized");
   auto nested = decode("rds", "CreateDBCluster", "DBClusterIdentifier=c&Engine=e&Tags.Tag.1.Colour=red").get<std::string>();
   EXPECT_NE(nested.find("Tags.Tag.1.Colour"), std::string::npos) << nested;
   auto bad_bool = decode("rds", "CreateDBCluster", "DBClusterIdentifier=c&Engine=e&StorageEncrypted=yes").get<std::string>();
@@ -135,6 +138,15 @@ TEST(QueryInput, SensitiveValuesAreNeverQuoted) {
   EXPECT_EQ(e->code, "InvalidParameterException");
   EXPECT_EQ(e->message.find("SSSS"), std::string::npos) << e->message;
   EXPECT_NE(e->message.find("NewPassword"), std::string::npos);
+}
+
+TEST(QueryInput, SecretSoundingParametersAreNeverQuoted) {
+  ShapeRef plain = service("rds").shape("String");
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(quotable_value(plain, "hunter2", "MasterUserPassword").has_value());
+  EXPECT_FALSE(quotable_value(plain, "hunter2", "Tags.Tag.1.SessionToken").has_value());
+  EXPECT_EQ(quotable_value(plain, "c1", "DBClusterIdentifier"), "c1");
+  EXPECT_EQ(quotable_value(plain, std::string(100, 'x'), "Name"), std::string(kMaxQuotedValue, 'x') + "...");
 }
 
 TEST(XmlOutput, EscapesAndRepairsText) {

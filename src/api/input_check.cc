@@ -21,9 +21,6 @@ std::string lower_first(std::string_view name) {
 ApiError validation_error(const InputProblem& p) {
   // iam and sts (Coral services) phrase every input problem this way.
   std::string value = p.kind == ProblemKind::missing ? "null" : p.value ? "'" + *p.value + "'" : "(not shown)";
-  if (p.kind == ProblemKind::unknown) {
-    return ApiError{"ValidationError", "Unknown parameter '" + p.parameter + "'", 400, true};
-  }
   return ApiError{"ValidationError", "1 validation error detected: Value " + value + " at '" + lower_first(p.parameter) +
                                          "' failed to satisfy constraint: Member " + p.rule,
                   400, true};
@@ -37,7 +34,8 @@ ApiError query_error(bool ec2, const InputProblem& p) {
       return ApiError{"MissingParameter", "The request must contain the parameter " + p.parameter, 400, true};
     case ProblemKind::unknown:
       if (ec2) return ApiError{"UnknownParameter", "The parameter " + p.parameter + " is not recognized", 400, true};
-      return ApiError{"InvalidParameterValue", "The parameter " + p.parameter + " is not recognized", 400, true};
+      // AWS's common error for a query string that does not follow the service's API.
+      return ApiError{"InvalidQueryParameter", "The parameter " + p.parameter + " is not recognized", 400, true};
     case ProblemKind::too_deep:
       return ApiError{"InvalidParameterValue", "Parameter " + p.parameter + " nests too deeply", 400, true};
     case ProblemKind::bad_type:
@@ -101,12 +99,26 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
 ApiError to_api_error(const ServiceModel& service, const InputProblem& problem) {
   if (service.protocol() == Protocol::json) return json_error(problem);
   if (service.protocol() == Protocol::ec2) return query_error(true, problem);
-  if (service.signing_name() == "iam" || service.signing_name() == "sts") return validation_error(problem);
+  bool coral = service.signing_name() == "iam" || service.signing_name() == "sts";
+  if (coral && problem.kind != ProblemKind::unknown) return validation_error(problem);
   return query_error(false, problem);
 }
 
-std::optional<std::string> quotable_value(const ShapeRef& shape, std::string_view value) {
-  if (shape.flag("sensitive")) return std::nullopt;
+namespace {
+
+bool secret_sounding(std::string_view parameter) {
+  std::string lower(parameter);
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  for (std::string_view word : {"password", "secret", "token"})
+    if (lower.find(word) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::string> quotable_value(const ShapeRef& shape, std::string_view value, std::string_view parameter) {
+  if (shape.flag("sensitive") || secret_sounding(parameter)) return std::nullopt;
   std::string out(value.substr(0, kMaxQuotedValue));
   if (!valid_utf8(out)) {
     // A cut in the middle of a character, or bytes that were never UTF-8: show nothing rather than junk.
@@ -198,7 +210,7 @@ std::string format_iso8601(long long t) {
 std::optional<InputProblem> convert_scalar(const ShapeRef& shape, std::string_view text, const std::string& parameter,
                                            nlohmann::json& out) {
   auto problem = [&](std::string rule) {
-    return InputProblem{ProblemKind::bad_type, parameter, std::move(rule), quotable_value(shape, text)};
+    return InputProblem{ProblemKind::bad_type, parameter, std::move(rule), quotable_value(shape, text, parameter)};
   };
   std::string_view type = shape.type();
   if (type == "string" || type == "blob") {
@@ -242,7 +254,7 @@ std::optional<InputProblem> check_constraints(const ShapeRef& shape, const nlohm
   const auto* min = number_trait(shape, "min");
   const auto* max = number_trait(shape, "max");
   auto fail = [&](std::string rule, std::string_view shown) {
-    return InputProblem{ProblemKind::bad_value, parameter, std::move(rule), quotable_value(shape, shown)};
+    return InputProblem{ProblemKind::bad_value, parameter, std::move(rule), quotable_value(shape, shown, parameter)};
   };
   if (value.is_string() && (type == "string" || type == "blob")) {
     const auto& s = value.get_ref<const std::string&>();

@@ -40,14 +40,17 @@ struct InputProblem {
 // The error `service` answers with for the problem:
 //   ec2: MissingParameter / UnknownParameter / InvalidParameterValue;
 //   iam, sts: ValidationError ("1 validation error detected: Value ... at '...' failed to satisfy
-//   constraint: ...");
-//   rds and other query services: MissingParameter / InvalidParameterValue;
+//   constraint: ..."), InvalidQueryParameter for a parameter the operation does not have;
+//   rds and other query services: MissingParameter / InvalidParameterValue / InvalidQueryParameter
+//   (AWS's common error for "a query string that does not adhere to AWS standards");
 //   json services (ds): InvalidParameterException, SerializationException for a value of the wrong
 //   JSON type.
 ApiError to_api_error(const ServiceModel& service, const InputProblem& problem);
 
-// The value as it may appear in a message: nullopt for sensitive shapes; cut to kMaxQuotedValue.
-std::optional<std::string> quotable_value(const ShapeRef& shape, std::string_view value);
+// The value as it may appear in a message: nullopt for shapes marked sensitive and for parameters
+// whose name says password, secret or token (rds's MasterUserPassword is a plain String in the
+// model); cut to kMaxQuotedValue.
+std::optional<std::string> quotable_value(const ShapeRef& shape, std::string_view value, std::string_view parameter);
 
 // Form text → the handler's JSON value for a scalar shape (string, integer, long, boolean, double,
 // float, timestamp, blob). Timestamps become "YYYY-MM-DDTHH:MM:SSZ".

@@ -138,7 +138,7 @@ class QueryDecoder {
       if (!it->second.empty() || ec2_) {
         return InputProblem{ProblemKind::bad_type, path,
                             "is a list: give its items as " + path + (ec2_ ? ".1" : ".member.1"),
-                            quotable_value(shape, it->second)};
+                            quotable_value(shape, it->second, path)};
       }
     }
     std::string item_prefix;

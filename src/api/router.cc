@@ -140,6 +140,10 @@ http::Response Router::dispatch(Exchange& ex, const http::Request& request, std:
     return r;
   };
 
+  if (options_.settings == nullptr || options_.store == nullptr) {
+    return answer_error(ApiError{"InternalFailure", "The API is not configured (no settings or store)", 500, false});
+  }
+
   // 1. Authentication.
   const std::string* authorization = request.header("Authorization");
   if (authorization == nullptr) {
@@ -239,7 +243,10 @@ http::Response Router::dispatch(Exchange& ex, const http::Request& request, std:
     }
     std::string_view form = request.method == "GET" ? std::string_view(request.query) : std::string_view(request.body);
     auto params = parse_form(form);
-    if (!params) return answer_error(ApiError{"MalformedQueryString", params.error().message, 400, true});
+    if (!params) {
+      // AWS documents MalformedQueryString with status 404 (Common Errors); we follow it.
+      return answer_error(ApiError{"MalformedQueryString", params.error().message, 404, true});
+    }
     std::vector<FormParam> rest;
     std::optional<std::string> action, version;
     for (auto& p : *params) {

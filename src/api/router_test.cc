@@ -333,7 +333,7 @@ TEST_F(RouterTest, MalformedBodies) {
   auto req = sign("POST", "rds", "Action=DescribeDBClusters&Version=2014-10-31&X=%zz", "application/x-www-form-urlencoded",
                   "", "AKIAROOT00000000", "us-east-1", kNow);
   auto r = call(req);
-  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.status, 404);
   EXPECT_EQ(xml_code(r), "MalformedQueryString");
   auto bad_int = call(query("rds", {{"Action", "DescribeDBClusters"}, {"Version", "2014-10-31"}, {"MaxRecords", "lots"}},
                             "AKIAROOT00000000"));
