@@ -1,11 +1,15 @@
-// resolve_access_key: root, user, inactive, deleted, sessions (expiry, token check, role replaced).
+// resolve_access_key: root, user, inactive, deleted, sessions (expiry, derived token, role replaced).
 #include "identity/resolve.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
 
 #include "identity/account.h"
 #include "identity/identity_test_support.h"
 #include "identity/ids.h"
+#include "identity/session_tokens.h"
 #include "store/iam_tables.h"
 
 namespace borealis::identity::testing {
@@ -80,15 +84,16 @@ TEST_F(ResolveTest, SessionsResolveUntilTheyExpireAndCheckTheTokenByHash) {
   ASSERT_TRUE(r->credentials.expires_at);
   EXPECT_EQ(r->credentials.expires_at->time_since_epoch(), (now_ + std::chrono::seconds(900)).time_since_epoch());
 
-  // The store has only the hash: what resolve hands over is never the token itself.
+  // The token comes back derived from the key file; the store has only its hash.
   ASSERT_TRUE(r->credentials.session_token);
-  EXPECT_NE(r->credentials.session_token->reveal(), token);
-  auto wrong = *r;
-  EXPECT_FALSE(accept_presented_session_token(wrong, std::string_view("not-the-token")));
-  EXPECT_NE(wrong.credentials.session_token->reveal(), "not-the-token");
-  EXPECT_FALSE(accept_presented_session_token(wrong, std::nullopt));
-  EXPECT_TRUE(accept_presented_session_token(*r, token));
   EXPECT_EQ(r->credentials.session_token->reveal(), token);
+  auto row = store::IamTables(*store_).get_session(id);
+  ASSERT_TRUE(row.ok());
+  EXPECT_EQ(row->token_sha256, session_token_hash(token));
+  EXPECT_EQ(row->token_sha256.size(), 64u);
+  struct stat st {};
+  ASSERT_EQ(::stat((dir_ + "/" + kTokenKeyFile).c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
 
   // Expired: not found (the verifier answers InvalidClientTokenId).
   EXPECT_FALSE(resolve_access_key(*store_, settings_, id, now_ + std::chrono::seconds(900)));
@@ -101,12 +106,24 @@ TEST_F(ResolveTest, SessionsResolveUntilTheyExpireAndCheckTheTokenByHash) {
   EXPECT_FALSE(resolve(id));
 }
 
-TEST_F(ResolveTest, LongTermKeysNeverAcceptASessionToken) {
+TEST_F(ResolveTest, ReplacingTheTokenKeyEndsEverySession) {
+  create_role("r", trust_doc_aws(kAccount));
+  auto assumed = call("sts", "AssumeRole", {{"RoleArn", "arn:aws:iam::123456789012:role/r"}, {"RoleSessionName", "s1"}}, root());
+  ASSERT_FALSE(assumed.error) << assumed.error->message;
+  const std::string id = assumed.output["Credentials"]["AccessKeyId"];
+  ASSERT_TRUE(resolve(id));
+  std::filesystem::remove(dir_ + "/" + kTokenKeyFile);
+  EXPECT_FALSE(resolve(id));  // no key: no session
+  ASSERT_TRUE(load_or_create_token_key(dir_).ok());
+  EXPECT_FALSE(resolve(id));  // another key: the derived token no longer matches the stored hash
+}
+
+TEST_F(ResolveTest, LongTermKeysCarryNoSessionToken) {
   auto [key, secret] = user_with_key("bob");
   auto r = resolve(key);
   ASSERT_TRUE(r);
-  EXPECT_FALSE(accept_presented_session_token(*r, std::string_view("anything")));
   EXPECT_FALSE(r->credentials.session_token);
+  EXPECT_FALSE(r->credentials.expires_at);
 }
 
 }  // namespace
