@@ -1,7 +1,6 @@
 #include "identity/ids.h"
 
 #include <ctime>
-#include <vector>
 
 #include "common/random.h"
 #include "crypto/hash.h"
@@ -12,8 +11,6 @@ constexpr std::string_view kUpperAlnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 constexpr std::string_view kSecretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr std::size_t kIdRandomChars = 16;
 constexpr std::size_t kSecretChars = 40;
-// 1,024 bits: unguessable, and close to the size of AWS's tokens so clients that store them cope.
-constexpr std::size_t kSessionTokenBytes = 128;
 }  // namespace
 
 std::string new_id(std::string_view prefix) {
@@ -21,12 +18,6 @@ std::string new_id(std::string_view prefix) {
 }
 
 Secret new_secret_access_key() { return Secret(random::from_alphabet(kSecretChars, kSecretAlphabet)); }
-
-Secret new_session_token() {
-  std::vector<std::uint8_t> bytes(kSessionTokenBytes);
-  random::fill(bytes);
-  return Secret(crypto::base64_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size())));
-}
 
 std::string session_token_hash(std::string_view token) {
   return crypto::hex_encode(crypto::as_view(crypto::sha256(token)));

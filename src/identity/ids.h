@@ -22,8 +22,6 @@ inline constexpr std::string_view kSessionKeyPrefix = "ASIA";
 std::string new_id(std::string_view prefix);
 // 40 characters of [A-Za-z0-9+/], like an AWS secret access key.
 Secret new_secret_access_key();
-// A long random token (base64 of 128 random bytes), handed to the caller once.
-Secret new_session_token();
 // Lower-case hex SHA-256 of a session token: what the store keeps and resolve.h compares.
 std::string session_token_hash(std::string_view token);
 

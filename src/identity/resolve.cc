@@ -3,6 +3,7 @@
 #include "common/log.h"
 #include "crypto/hash.h"
 #include "identity/ids.h"
+#include "identity/session_tokens.h"
 #include "store/iam_tables.h"
 
 namespace borealis::identity {
@@ -59,9 +60,19 @@ std::optional<api::ResolvedKey> resolve_session(store::IamTables& tables, const 
   if (epoch_seconds(now) >= session->expires_at) return std::nullopt;
   auto role = tables.get_role(session->role_name);
   if (!role || role->id != session->role_id) return std::nullopt;
+  auto key = load_token_key(settings.data_dir);
+  if (!key) {
+    log::error("identity", "resolve {}: no STS token key: {}", id, key.error().message);
+    return std::nullopt;
+  }
+  Secret token = derive_session_token(*key, id);
+  if (!crypto::constant_time_equal(session_token_hash(token.reveal()), session->token_sha256)) {
+    log::warn("identity", "resolve {}: the session token no longer matches (token key replaced?)", id);
+    return std::nullopt;
+  }
   api::ResolvedKey out;
   out.credentials.secret_access_key = session->secret;
-  out.credentials.session_token = Secret(std::string(kSessionTokenHashTag) + session->token_sha256);
+  out.credentials.session_token = std::move(token);
   out.credentials.expires_at = sigv4::Seconds(std::chrono::seconds(session->expires_at));
   api::Caller& c = out.caller;
   c.kind = api::PrincipalKind::assumed_role;
@@ -87,16 +98,6 @@ std::optional<api::ResolvedKey> resolve_access_key(store::Store& store, const ap
   const std::string id(access_key_id);
   if (access_key_id.starts_with(kSessionKeyPrefix)) return resolve_session(tables, settings, id, now);
   return resolve_long_term(tables, settings, id);
-}
-
-bool accept_presented_session_token(api::ResolvedKey& key, std::optional<std::string_view> presented) {
-  if (!presented || !key.credentials.session_token) return false;
-  const std::string_view stored = key.credentials.session_token->reveal();
-  if (!stored.starts_with(kSessionTokenHashTag)) return false;
-  const std::string hash = session_token_hash(*presented);
-  if (!crypto::constant_time_equal(stored.substr(kSessionTokenHashTag.size()), hash)) return false;
-  key.credentials.session_token = Secret(std::string(*presented));
-  return true;
 }
 
 }  // namespace borealis::identity

@@ -3,7 +3,7 @@
 // the role (root: always), and the role's trust policy names the caller (its ARN, its account, or —
 // for a role session, role chaining — the session's role ARN). Either refusal is the same
 // AccessDenied, as in AWS, so a caller cannot probe which roles exist. The session token is returned
-// once; the store keeps its SHA-256 (resolve.h says how the router checks it).
+// once; the store keeps its SHA-256 (session_tokens.h says how it is checked again).
 #include <algorithm>
 
 #include "common/log.h"
@@ -13,6 +13,7 @@
 #include "identity/ids.h"
 #include "identity/operations.h"
 #include "identity/replies.h"
+#include "identity/session_tokens.h"
 #include "identity/validate.h"
 #include "store/iam_tables.h"
 
@@ -121,9 +122,11 @@ Reply assume_role(CallContext& context, const json& input) {
     return Reply::fail(validation_error(
         "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."));
 
-  const Secret token = new_session_token();
+  auto token_key = load_or_create_token_key(context.settings.data_dir);
+  if (!token_key) return service_failure(context, token_key.error());
   store::StsSessionRecord session;
   session.access_key_id = new_id(kSessionKeyPrefix);
+  const Secret token = derive_session_token(*token_key, session.access_key_id);
   session.secret = new_secret_access_key();
   session.token_sha256 = session_token_hash(token.reveal());
   session.role_name = role->name;
