@@ -202,12 +202,7 @@ TEST_F(Ec2GroupTest, DeleteSecurityGroupRules) {
   EXPECT_EQ(code(call("DeleteSecurityGroup", json::object())), "MissingParameter");
   // A group a registered check reports in use (a DB cluster's) stays.
   const std::string used = new_group(vpc, "used");
-  add_dependency_check([used](store::Store&, const std::string& id) -> std::optional<std::string> {
-    if (id == used) return "DB cluster db1";
-    return std::nullopt;
-  });
-  auto in_use = call("DeleteSecurityGroup", {{"GroupId", used}});
-  clear_dependency_checks();
+  auto in_use = call_while_held(used, "DB cluster db1", "DeleteSecurityGroup", {{"GroupId", used}});
   EXPECT_EQ(code(in_use), "DependencyViolation");
   EXPECT_NE(in_use.error->message.find("DB cluster db1"), std::string::npos);
 }

@@ -168,12 +168,7 @@ TEST_F(Ec2VpcTest, DescribeAndDeleteSubnets) {
   EXPECT_EQ(code(call("DescribeSubnets", {{"SubnetIds", {"subnet-0123456789abcdef0"}}})), "InvalidSubnetID.NotFound");
   EXPECT_EQ(code(call("DescribeSubnets", {{"Filters", {filter("subnet-colour", {"x"})}}})), "InvalidParameterValue");
 
-  add_dependency_check([subnet](store::Store&, const std::string& id) -> std::optional<std::string> {
-    if (id == subnet) return "DB subnet group sg1";
-    return std::nullopt;
-  });
-  auto blocked = call("DeleteSubnet", {{"SubnetId", subnet}});
-  clear_dependency_checks();
+  auto blocked = call_while_held(subnet, "DB subnet group sg1", "DeleteSubnet", {{"SubnetId", subnet}});
   EXPECT_EQ(code(blocked), "DependencyViolation");
   EXPECT_NE(blocked.error->message.find("DB subnet group sg1"), std::string::npos);
   ok("DeleteSubnet", {{"SubnetId", subnet}});

@@ -11,6 +11,7 @@
 #include "common/fs.h"
 #include "network/defaults.h"
 #include "network/ec2.h"
+#include "network/model.h"
 #include "store/network_tables.h"
 #include "store/store.h"
 
@@ -50,6 +51,17 @@ class NetworkFixture : public ::testing::Test {
   // The error code of a reply ("" when it succeeded).
   static std::string code(const api::Reply& reply) { return reply.error ? reply.error->code : ""; }
 
+  // Calls `action` while a registered dependency check reports `resource_id` used by `holder`.
+  api::Reply call_while_held(const std::string& resource_id, const std::string& holder, const std::string& action,
+                             const nlohmann::json& input) {
+    add_dependency_check([=](store::Store&, const std::string& id) -> std::optional<std::string> {
+      if (id == resource_id) return holder;
+      return std::nullopt;
+    });
+    auto reply = call(action, input);
+    clear_dependency_checks();
+    return reply;
+  }
   // Calls `action` and expects success; returns the output.
   nlohmann::json ok(const std::string& action, const nlohmann::json& input, const std::string& region = "us-east-1") {
     auto reply = call(action, input, region);
