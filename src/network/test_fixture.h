@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "api/model.h"
 #include "common/fs.h"
 #include "network/defaults.h"
 #include "network/ec2.h"
@@ -62,11 +63,48 @@ class NetworkFixture : public ::testing::Test {
     clear_dependency_checks();
     return reply;
   }
-  // Calls `action` and expects success; returns the output.
+  // Calls `action` and expects success; returns the output, checked against the botocore output
+  // shape (the XML encoder silently drops members the shape lacks, so a misspelt one would vanish).
   nlohmann::json ok(const std::string& action, const nlohmann::json& input, const std::string& region = "us-east-1") {
     auto reply = call(action, input, region);
     EXPECT_FALSE(reply.error) << action << ": " << reply.error->code << " " << reply.error->message;
+    const auto* ec2 = api::Model::get().service("ec2");
+    const auto* operation = ec2 != nullptr ? ec2->operation(action) : nullptr;
+    if (operation == nullptr) {
+      ADD_FAILURE() << action << " is not in the generated ec2 model";
+    } else if (auto shape = ec2->output_of(*operation)) {
+      conforms(*ec2, shape, reply.output, action);
+    } else {
+      EXPECT_TRUE(reply.output.empty()) << action << " has no output shape";
+    }
     return reply.output;
+  }
+
+  static void conforms(const api::ServiceModel& model, const api::ShapeRef& shape, const nlohmann::json& value,
+                       const std::string& path) {
+    const std::string_view type = shape.type();
+    if (type == "structure") {
+      ASSERT_TRUE(value.is_object()) << path;
+      const auto& members = (*shape.shape)["members"];
+      for (const auto& [name, member] : value.items()) {
+        ASSERT_TRUE(members.contains(name)) << path << "." << name << " is not in " << shape.name;
+        conforms(model, model.resolve(members[name]), member, path + "." + name);
+      }
+    } else if (type == "list") {
+      ASSERT_TRUE(value.is_array()) << path;
+      for (const auto& item : value) conforms(model, model.resolve((*shape.shape)["member"]), item, path + "[]");
+    } else if (type == "string" || type == "timestamp") {
+      EXPECT_TRUE(value.is_string()) << path;
+      if (const auto* values = shape.get("enum")) {
+        EXPECT_NE(std::find(values->begin(), values->end(), value), values->end()) << path << " = " << value;
+      }
+    } else if (type == "integer" || type == "long") {
+      EXPECT_TRUE(value.is_number_integer()) << path;
+    } else if (type == "boolean") {
+      EXPECT_TRUE(value.is_boolean()) << path;
+    } else {
+      ADD_FAILURE() << path << ": unexpected shape type " << type;
+    }
   }
 
   std::string default_vpc(const std::string& region = "us-east-1") {
