@@ -1,1 +1,0 @@
-// Placeholder translation unit until the EC2 networking model lands.
