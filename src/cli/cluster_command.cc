@@ -12,30 +12,19 @@
 #include "server/cluster_requests.h"
 #include "server/data_dir.h"
 #include "server/directory_requests.h"
-#include "server/membership.h"
+#include "server/rds_shapes.h"
+#include "store/rds_tables.h"
 #include "store/store.h"
 
 namespace borealis::cli {
 namespace {
 
-// DomainMemberships as AWS shows them (Domain, Status, FQDN, IAMRoleName), plus StatusReason. The
-// status is the reconciler's; before it has acted, AWS's pending-* values say what is coming.
+// DomainMemberships as the RDS API shows them (Domain, Status, FQDN, IAMRoleName), plus StatusReason,
+// which AWS's shape has no member for: why enable-kerberos-failed, in words a person can act on.
 nlohmann::json domain_memberships(store::Store& store, const store::ClusterRecord& c) {
-  nlohmann::json out = nlohmann::json::array();
-  const std::string& domain = c.domain.empty() ? c.domain_joined : c.domain;
-  if (domain.empty()) return out;
-  std::string status = c.domain_status;
-  if (c.domain.empty() && status != server::kDisablingKerberos) status = server::kPendingDisableKerberos;
-  else if (!c.domain.empty() && c.domain_joined != c.domain && status != server::kEnableKerberosFailed &&
-           status != server::kDisablingKerberos)
-    status = server::kPendingEnableKerberos;
-  else if (status.empty()) status = server::kPendingEnableKerberos;
-  auto d = store.get_directory(domain);
-  out.push_back({{"Domain", domain},
-                 {"Status", status},
-                 {"FQDN", d.ok() ? d->dns_name : ""},
-                 {"IAMRoleName", ""},
-                 {"StatusReason", c.domain_reason}});
+  auto fields = store::RdsTables(store).cluster_fields(c.id);
+  nlohmann::json out = server::rds::domain_memberships(store, c, fields.ok() ? fields->domain_iam_role_name : "");
+  for (auto& m : out) m["StatusReason"] = c.domain_reason;
   return out;
 }
 
