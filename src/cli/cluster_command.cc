@@ -43,9 +43,27 @@ nlohmann::json native_direct(store::Store& store, const store::ClusterRecord& c)
   return j;
 }
 
+// Instances and the fields the RDS API sets (defaults for a cluster made here).
+void add_api_fields(store::Store& store, const store::ClusterRecord& c, nlohmann::json& out) {
+  auto fields = store::RdsTables(store).cluster_fields(c.id);
+  if (fields.ok()) {
+    out["DBSubnetGroup"] = fields->db_subnet_group;
+    out["VpcId"] = fields->vpc_id;
+    out["VpcSecurityGroupIds"] = fields->vpc_security_group_ids;
+    out["DBClusterParameterGroup"] = fields->parameter_group;
+    out["DeletionProtection"] = fields->deletion_protection;
+  }
+  nlohmann::json members = nlohmann::json::array();
+  if (auto instances = store.list_instances(c.id); instances.ok()) {
+    for (const auto& i : *instances)
+      members.push_back({{"DBInstanceIdentifier", i.id}, {"IsClusterWriter", i.role == "writer"}, {"Status", i.status}});
+  }
+  out["DBClusterMembers"] = members;
+}
+
 nlohmann::json describe(store::Store& store, const store::ClusterRecord& c, const std::string& data_dir) {
   server::DataDir dir{data_dir.empty() ? server::default_data_dir() : data_dir};
-  return {{"DBClusterIdentifier", c.id},
+  nlohmann::json out = {{"DBClusterIdentifier", c.id},
           {"Status", c.status},
           {"Engine", c.engine},
           {"EngineVersion", c.engine_version},
@@ -59,6 +77,8 @@ nlohmann::json describe(store::Store& store, const store::ClusterRecord& c, cons
           {"KrbCaseinsUsers", c.krb_caseins_users},
           {"NativeDirect", native_direct(store, c)},
           {"CAFile", dir.ca_cert()}};
+  add_api_fields(store, c, out);
+  return out;
 }
 
 int fail(const Error& e) {

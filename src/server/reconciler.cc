@@ -217,9 +217,10 @@ Status Reconciler::write_gateway_config() {
     auto instances = store_.list_instances(c.id);
     if (!instances.ok()) return std::move(instances).error();
     for (const store::InstanceRecord& rec : *instances) {
-      // A writer being deleted stops serving at once; a rebooting one keeps its endpoint (clients
-      // wait for the restart, as on AWS).
-      if (rec.role != "writer" || rec.status == "deleting") continue;
+      // A writer being deleted stops serving at once, one still being created (roles not yet
+      // bootstrapped) does not serve yet; a rebooting one keeps its endpoint (clients wait for the
+      // restart, as on AWS).
+      if (rec.role != "writer" || rec.status == "deleting" || rec.status == "creating") continue;
       auto layout = cluster::InstanceLayout::make(dir_.root, rec.id, rec.socket_port);
       if (!layout.ok()) return std::move(layout).error();
       gateway::EndpointConfig e;
