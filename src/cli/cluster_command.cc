@@ -12,30 +12,19 @@
 #include "server/cluster_requests.h"
 #include "server/data_dir.h"
 #include "server/directory_requests.h"
-#include "server/membership.h"
+#include "server/rds_shapes.h"
+#include "store/rds_tables.h"
 #include "store/store.h"
 
 namespace borealis::cli {
 namespace {
 
-// DomainMemberships as AWS shows them (Domain, Status, FQDN, IAMRoleName), plus StatusReason. The
-// status is the reconciler's; before it has acted, AWS's pending-* values say what is coming.
+// DomainMemberships as the RDS API shows them (Domain, Status, FQDN, IAMRoleName), plus StatusReason,
+// which AWS's shape has no member for: why enable-kerberos-failed, in words a person can act on.
 nlohmann::json domain_memberships(store::Store& store, const store::ClusterRecord& c) {
-  nlohmann::json out = nlohmann::json::array();
-  const std::string& domain = c.domain.empty() ? c.domain_joined : c.domain;
-  if (domain.empty()) return out;
-  std::string status = c.domain_status;
-  if (c.domain.empty() && status != server::kDisablingKerberos) status = server::kPendingDisableKerberos;
-  else if (!c.domain.empty() && c.domain_joined != c.domain && status != server::kEnableKerberosFailed &&
-           status != server::kDisablingKerberos)
-    status = server::kPendingEnableKerberos;
-  else if (status.empty()) status = server::kPendingEnableKerberos;
-  auto d = store.get_directory(domain);
-  out.push_back({{"Domain", domain},
-                 {"Status", status},
-                 {"FQDN", d.ok() ? d->dns_name : ""},
-                 {"IAMRoleName", ""},
-                 {"StatusReason", c.domain_reason}});
+  auto fields = store::RdsTables(store).cluster_fields(c.id);
+  nlohmann::json out = server::rds::domain_memberships(store, c, fields.ok() ? fields->domain_iam_role_name : "");
+  for (auto& m : out) m["StatusReason"] = c.domain_reason;
   return out;
 }
 
@@ -54,9 +43,27 @@ nlohmann::json native_direct(store::Store& store, const store::ClusterRecord& c)
   return j;
 }
 
+// Instances and the fields the RDS API sets (defaults for a cluster made here).
+void add_api_fields(store::Store& store, const store::ClusterRecord& c, nlohmann::json& out) {
+  auto fields = store::RdsTables(store).cluster_fields(c.id);
+  if (fields.ok()) {
+    out["DBSubnetGroup"] = fields->db_subnet_group;
+    out["VpcId"] = fields->vpc_id;
+    out["VpcSecurityGroupIds"] = fields->vpc_security_group_ids;
+    out["DBClusterParameterGroup"] = fields->parameter_group;
+    out["DeletionProtection"] = fields->deletion_protection;
+  }
+  nlohmann::json members = nlohmann::json::array();
+  if (auto instances = store.list_instances(c.id); instances.ok()) {
+    for (const auto& i : *instances)
+      members.push_back({{"DBInstanceIdentifier", i.id}, {"IsClusterWriter", i.role == "writer"}, {"Status", i.status}});
+  }
+  out["DBClusterMembers"] = members;
+}
+
 nlohmann::json describe(store::Store& store, const store::ClusterRecord& c, const std::string& data_dir) {
   server::DataDir dir{data_dir.empty() ? server::default_data_dir() : data_dir};
-  return {{"DBClusterIdentifier", c.id},
+  nlohmann::json out = {{"DBClusterIdentifier", c.id},
           {"Status", c.status},
           {"Engine", c.engine},
           {"EngineVersion", c.engine_version},
@@ -70,6 +77,8 @@ nlohmann::json describe(store::Store& store, const store::ClusterRecord& c, cons
           {"KrbCaseinsUsers", c.krb_caseins_users},
           {"NativeDirect", native_direct(store, c)},
           {"CAFile", dir.ca_cert()}};
+  add_api_fields(store, c, out);
+  return out;
 }
 
 int fail(const Error& e) {

@@ -37,12 +37,12 @@ Result<EndpointNaming> load_endpoint_naming(store::Store& store) {
   return n;
 }
 
-Status validate_cluster_id(const std::string& id) {
+Status validate_rds_identifier(std::string_view what, const std::string& id, std::size_t max_length) {
   // AWS: letters, digits, hyphens; first a letter; no trailing hyphen, no "--".
   auto bad = [&](const std::string& why) {
-    return make_error(Errc::invalid_argument, "invalid DB cluster identifier \"" + id + "\": " + why);
+    return make_error(Errc::invalid_argument, "invalid " + std::string(what) + " \"" + id + "\": " + why);
   };
-  if (id.empty() || id.size() > kMaxClusterId) return bad("must be 1 to 60 characters");
+  if (id.empty() || id.size() > max_length) return bad("must be 1 to " + std::to_string(max_length) + " characters");
   if (!std::isalpha(static_cast<unsigned char>(id[0]))) return bad("must begin with a letter");
   for (char c : id) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return bad("only letters, digits and hyphens");
@@ -50,6 +50,8 @@ Status validate_cluster_id(const std::string& id) {
   if (id.back() == '-' || id.find("--") != std::string::npos) return bad("no trailing hyphen or two consecutive hyphens");
   return ok_status();
 }
+
+Status validate_cluster_id(const std::string& id) { return validate_rds_identifier("DB cluster identifier", id, kMaxClusterId); }
 
 Status validate_master_username(const std::string& name) {
   if (name.empty() || name.size() > 63 || !std::isalpha(static_cast<unsigned char>(name[0])))
@@ -76,6 +78,13 @@ Status validate_master_password(const Secret& password) {
   return ok_status();
 }
 
+Secret make_master_verifier(const Secret& password) {
+  std::string salt(kScramSaltBytes, '\0');
+  random::fill({reinterpret_cast<std::uint8_t*>(salt.data()), salt.size()});
+  auto verifier = auth::make_scram_verifier(password.reveal(), salt, kScramIterations);
+  return Secret(auth::format_scram_verifier(verifier));
+}
+
 std::string writer_instance_id(const std::string& cluster_id) { return cluster_id + "-1"; }
 
 Result<store::ClusterRecord> request_create_cluster(store::Store& store, CreateClusterRequest request) {
@@ -93,16 +102,12 @@ Result<store::ClusterRecord> request_create_cluster(store::Store& store, CreateC
   auto naming = load_endpoint_naming(store);
   if (!naming.ok()) return std::move(naming).error();
 
-  std::string salt(kScramSaltBytes, '\0');
-  random::fill({reinterpret_cast<std::uint8_t*>(salt.data()), salt.size()});
-  auto verifier = auth::make_scram_verifier(request.master_password.reveal(), salt, kScramIterations);
-
   store::ClusterRecord rec;
   rec.id = id;
   rec.engine = "aurora-postgresql";
-  rec.engine_version = "15";
+  rec.engine_version = request.engine_version;
   rec.master_username = request.master_username;
-  rec.master_verifier = auth::format_scram_verifier(verifier);
+  rec.master_verifier = std::string(make_master_verifier(request.master_password).reveal());
   rec.port = request.port;
   rec.endpoint_host = naming->cluster_host(id);
   rec.status = "creating";
@@ -116,6 +121,7 @@ Result<store::ClusterRecord> request_create_cluster(store::Store& store, CreateC
     rec.endpoint_address = *address;
     created = store.create_cluster(rec);
     if (!created.ok()) return created.error();
+    if (!request.with_writer_instance) return ok_status();
     auto port = store.allocate_socket_port();
     if (!port.ok()) return std::move(port).error();
     store::InstanceRecord inst;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "common/result.h"
 #include "common/secret.h"
@@ -19,6 +20,10 @@ struct CreateClusterRequest {
   int port = 5432;
   std::string domain = "";  // directory id to join ("" or "none": no domain); must exist
   bool krb_caseins_users = false;
+  std::string engine_version = "15";
+  // The CLI makes the writer instance with the cluster; the RDS API (Aurora's model) leaves instances
+  // to CreateDBInstance, and a cluster without instances is available but serves no endpoint.
+  bool with_writer_instance = true;
 };
 
 // Names and settings shared by every cluster of this control plane.
@@ -31,10 +36,17 @@ struct EndpointNaming {
 
 Result<EndpointNaming> load_endpoint_naming(store::Store& store);
 
+// AWS's identifier rules (DB clusters, instances, parameter groups): 1 to max_length letters,
+// digits and hyphens, a letter first, no trailing hyphen and no "--".
+Status validate_rds_identifier(std::string_view what, const std::string& id, std::size_t max_length);
 Status validate_cluster_id(const std::string& id);
 Status validate_master_username(const std::string& name);
 Status validate_master_password(const Secret& password);
 
+// The SCRAM-SHA-256 verifier (PostgreSQL's format, fresh salt) the store keeps instead of a password.
+Secret make_master_verifier(const Secret& password);
+
+// Runs in one store transaction (joining the caller's if one is open).
 Result<store::ClusterRecord> request_create_cluster(store::Store& store, CreateClusterRequest request);
 Status request_delete_cluster(store::Store& store, const std::string& id);
 

@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "directory/mit_config.h"
 #include "server/directory_requests.h"
+#include "store/rds_tables.h"
 
 namespace borealis::server {
 namespace {
@@ -43,14 +44,42 @@ std::string gateway_krb5_conf(const std::vector<directory::Directory>& directori
 
 Membership::Membership(const DataDir& dir, store::Store& store, directory::DirectoryProvider& provider,
                        const DirectoryReconciler& directories, const supervise::ServiceUser& user,
-                       std::chrono::milliseconds retry_pause, std::chrono::seconds key_grace)
+                       std::chrono::milliseconds retry_pause, std::chrono::seconds key_grace,
+                       DomainJoinCheck join_check)
     : dir_(dir),
       store_(store),
       provider_(provider),
       directories_(directories),
       user_(user),
       retry_pause_(retry_pause),
-      key_grace_(key_grace) {}
+      key_grace_(key_grace),
+      join_check_(std::move(join_check)) {}
+
+const std::string& shown_domain(const store::ClusterRecord& c) { return c.domain.empty() ? c.domain_joined : c.domain; }
+
+std::string shown_domain_status(const store::ClusterRecord& c) {
+  if (shown_domain(c).empty()) return "";
+  if (c.domain.empty() && c.domain_status != kDisablingKerberos) return std::string(kPendingDisableKerberos);
+  if (!c.domain.empty() && c.domain_joined != c.domain && c.domain_status != kEnableKerberosFailed &&
+      c.domain_status != kDisablingKerberos)
+    return std::string(kPendingEnableKerberos);
+  if (c.domain_status.empty()) return std::string(kPendingEnableKerberos);
+  return c.domain_status;
+}
+
+Result<std::optional<std::string>> Membership::join_problem(const store::ClusterRecord& c) {
+  if (!join_check_) return std::optional<std::string>();
+  store::RdsTables rds(store_);
+  // Clusters made by `borealis cluster create` have no IAM role or VPC to check: the CLI's joins
+  // stay as they were.
+  auto api = rds.has_cluster_fields(c.id);
+  if (!api.ok()) return std::move(api).error();
+  if (!*api) return std::optional<std::string>();
+  auto fields = rds.cluster_fields(c.id);
+  if (!fields.ok()) return std::move(fields).error();
+  DomainJoinRequest request{c, fields->domain_iam_role_name, fields->vpc_id, fields->vpc_security_group_ids};
+  return join_check_(store_, request);
+}
 
 namespace {
 long long epoch_now() {
@@ -120,6 +149,23 @@ Status Membership::join(const store::ClusterRecord& c) {
     return set_state(c, c.domain_joined, kEnableKerberosFailed, why);
   }
   const directory::Directory& d = **usable;
+  if (c.domain_status != kKerberosEnabled || c.domain_joined != c.domain) {
+    // A precondition that failed is not re-checked every pass; re-issuing the same ModifyDBCluster
+    // clears enable-kerberos-failed and so asks for a check at once.
+    auto pending = recheck_after_.find(c.id);
+    if (pending != recheck_after_.end()) {
+      if (c.domain_status == kEnableKerberosFailed && std::chrono::steady_clock::now() < pending->second)
+        return ok_status();
+      recheck_after_.erase(pending);
+    }
+    auto problem = join_problem(c);
+    if (!problem.ok()) return std::move(problem).error();
+    if (*problem) {
+      recheck_after_[c.id] = std::chrono::steady_clock::now() + kDomainJoinRecheck;
+      log::warn(kComponent, "cluster {} cannot join domain {}: {}", c.id, c.domain, **problem);
+      return set_state(c, c.domain_joined, kEnableKerberosFailed, **problem);
+    }
+  }
   auto principal = directory::postgres_service_principal(c.endpoint_host);
   if (!principal.ok()) return set_state(c, c.domain_joined, kEnableKerberosFailed, principal.error().message);
   const std::string keytab = dir_.endpoint_keytab(c.id);

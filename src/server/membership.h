@@ -12,6 +12,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -39,12 +40,35 @@ inline constexpr std::string_view kPendingDisableKerberos = "pending-disable-ker
 // until it expires. Renewals after the rotation get tickets under the new key.
 inline constexpr std::chrono::seconds kDefaultKerberosKeyGrace = std::chrono::hours(10) + std::chrono::minutes(5);
 
+// A failed join precondition is checked again after this long, or at once when the same
+// ModifyDBCluster (Domain) is issued again (it clears enable-kerberos-failed). Slow on purpose: the
+// check may read IAM, STS and network state, and nothing in it repairs itself quickly.
+inline constexpr std::chrono::seconds kDomainJoinRecheck = std::chrono::minutes(5);
+
+// What a join precondition check needs to know about a cluster created through the RDS API.
+struct DomainJoinRequest {
+  const store::ClusterRecord& cluster;
+  std::string iam_role_name;                    // DomainIAMRoleName
+  std::string vpc_id;
+  std::vector<std::string> security_group_ids;  // VpcSecurityGroupIds
+};
+// Returns why the cluster cannot join its domain now (IAM role trust/permissions, STS in the region,
+// network reachability), in words a person can act on; nullopt when it may. Called on the
+// reconciler's thread with its store; must not block for long.
+using DomainJoinCheck = std::function<std::optional<std::string>(store::Store&, const DomainJoinRequest&)>;
+
+// The DomainMembership status to show: the reconciler's, or AWS's pending-* value when the desired
+// domain differs from what the reconciler has done so far. "" when the cluster has no domain at all.
+std::string shown_domain_status(const store::ClusterRecord& cluster);
+// The directory the membership is about (desired, or the one still being left).
+const std::string& shown_domain(const store::ClusterRecord& cluster);
+
 class Membership {
  public:
   Membership(const DataDir& dir, store::Store& store, directory::DirectoryProvider& provider,
              const DirectoryReconciler& directories, const supervise::ServiceUser& user,
              std::chrono::milliseconds retry_pause = std::chrono::seconds(5),
-             std::chrono::seconds key_grace = kDefaultKerberosKeyGrace);
+             std::chrono::seconds key_grace = kDefaultKerberosKeyGrace, DomainJoinCheck join_check = nullptr);
 
   // Moves one available cluster's membership one pass towards its desired domain.
   Status reconcile(const store::ClusterRecord& cluster);
@@ -59,6 +83,8 @@ class Membership {
 
  private:
   Status join(const store::ClusterRecord& c);
+  // The injected precondition, for clusters created through the RDS API; nullopt: go ahead.
+  Result<std::optional<std::string>> join_problem(const store::ClusterRecord& c);
   Status rotate(const store::ClusterRecord& c, const directory::Directory& d);
   Status retire_previous_key(const store::ClusterRecord& c, const directory::Directory& d);
   Status key_step_failed(const store::ClusterRecord& c, const std::string& what, const Error& e);
@@ -79,6 +105,9 @@ class Membership {
   std::map<std::string, std::chrono::steady_clock::time_point> retry_after_;
   std::chrono::milliseconds retry_pause_;
   std::chrono::seconds key_grace_;
+  DomainJoinCheck join_check_;
+  // When a failed precondition may be checked again (see kDomainJoinRecheck), by cluster id.
+  std::map<std::string, std::chrono::steady_clock::time_point> recheck_after_;
 };
 
 // The text of the gateway's krb5.conf for these realms (pure; tested).

@@ -14,6 +14,7 @@
 #include "server/directory_reconciler.h"
 #include "server/directory_requests.h"
 #include "server/test_requests.h"
+#include "store/rds_tables.h"
 
 namespace borealis::server {
 namespace {
@@ -311,6 +312,88 @@ TEST_F(MembershipTest, AStoppedKdcDoesNotTakeKerberosAwayFromTheGateway) {
   EXPECT_TRUE(after.kerberos_config(c));
   EXPECT_EQ(store_->get_directory(a)->stage, "Active");
   EXPECT_NE(store_->get_directory(a)->stage_reason.find("not running"), std::string::npos);
+}
+
+// The join precondition (IAM role, STS, network; wired by the control plane) against a fake check.
+class JoinCheckTest : public MembershipTest {
+ protected:
+  void use_check() {
+    membership_ = std::make_unique<Membership>(
+        dir_, *store_, provider_, *directories_, user_, std::chrono::milliseconds(300), kDefaultKerberosKeyGrace,
+        [this](store::Store&, const DomainJoinRequest& r) -> std::optional<std::string> {
+          ++checks;
+          seen_role = r.iam_role_name;
+          seen_vpc = r.vpc_id;
+          seen_groups = r.security_group_ids;
+          return problem;
+        });
+  }
+  // What CreateDBCluster records beside the cluster row.
+  void mark_api_cluster(const std::string& id, const std::string& role) {
+    store::RdsClusterFields f;
+    f.cluster_id = id;
+    f.domain_iam_role_name = role;
+    f.vpc_id = "vpc-0123456789abcdef0";
+    f.vpc_security_group_ids = {"sg-01234567"};
+    f.api_managed_instances = true;
+    ASSERT_TRUE(store::RdsTables(*store_).put_cluster_fields(f).ok());
+  }
+
+  std::optional<std::string> problem;
+  int checks = 0;
+  std::string seen_role, seen_vpc;
+  std::vector<std::string> seen_groups;
+};
+
+TEST_F(JoinCheckTest, AProblemFailsTheJoinWithItsReasonAndNothingIsCreated) {
+  use_check();
+  const std::string a = new_directory("corp.example.com");
+  new_cluster("db1", a);
+  mark_api_cluster("db1", "kerberos-role");
+  problem = "IAM role kerberos-role does not trust directoryservice.rds.amazonaws.com";
+  auto c = pass("db1");
+  EXPECT_EQ(c.domain_status, kEnableKerberosFailed);
+  EXPECT_EQ(c.domain_reason, *problem);
+  EXPECT_EQ(seen_role, "kerberos-role");
+  EXPECT_EQ(seen_vpc, "vpc-0123456789abcdef0");
+  EXPECT_EQ(seen_groups, std::vector<std::string>{"sg-01234567"});
+  EXPECT_TRUE(provider_.kvno.empty());  // no principal was made
+  EXPECT_FALSE(fs::exists(dir_.endpoint_keytab("db1")));
+  EXPECT_EQ(shown_domain_status(c), kEnableKerberosFailed);
+}
+
+TEST_F(JoinCheckTest, AFailedCheckIsNotHammeredButReissuingTheModifyRetries) {
+  use_check();
+  const std::string a = new_directory("corp.example.com");
+  new_cluster("db1", a);
+  mark_api_cluster("db1", "kerberos-role");
+  problem = "STS is not active in us-east-1";
+  (void)pass("db1");
+  ASSERT_EQ(checks, 1);
+  problem.reset();  // fixed, but nobody asked again yet
+  for (int i = 0; i < 5; ++i) (void)pass("db1");
+  EXPECT_EQ(checks, 1);
+  EXPECT_EQ(store_->get_cluster("db1")->domain_status, kEnableKerberosFailed);
+  // What ModifyDBCluster does when the same Domain is issued again after a failure.
+  auto c = *store_->get_cluster("db1");
+  ASSERT_TRUE(store_->update_cluster_membership("db1", {c.domain_joined, "", ""}).ok());
+  EXPECT_EQ(shown_domain_status(*store_->get_cluster("db1")), kPendingEnableKerberos);
+  c = pass("db1");
+  EXPECT_EQ(checks, 2);
+  EXPECT_EQ(c.domain_status, kKerberosEnabled);
+  // Once enabled the check is not run again.
+  (void)pass("db1");
+  EXPECT_EQ(checks, 2);
+}
+
+TEST_F(JoinCheckTest, ClustersMadeByTheCliAreNotChecked) {
+  use_check();
+  const std::string a = new_directory("corp.example.com");
+  new_cluster("db1", a);
+  problem = "would fail";
+  auto c = pass("db1");
+  EXPECT_EQ(checks, 0);
+  EXPECT_EQ(c.domain_status, kKerberosEnabled);
 }
 
 }  // namespace

@@ -56,7 +56,8 @@ Reconciler::Reconciler(DataDir dir, store::Store& store, supervise::Supervisor& 
       options_(std::move(options)),
       provider_(directory::MitOptions{dir_.root, user_, options_.stdin_exec}),
       directories_(store_, provider_),
-      membership_(dir_, store_, provider_, directories_, user_, std::chrono::seconds(5), options_.kerberos_key_grace) {}
+      membership_(dir_, store_, provider_, directories_, user_, std::chrono::seconds(5), options_.kerberos_key_grace,
+                  options_.domain_join_problem) {}
 
 Reconciler::~Reconciler() = default;
 
@@ -102,20 +103,59 @@ Result<cluster::Instance*> Reconciler::running_instance(const store::ClusterReco
   return inst;
 }
 
+Status Reconciler::reconcile_instance(const store::ClusterRecord& c, const store::InstanceRecord& rec) {
+  if (rec.status == "deleting") return remove_instance(rec);
+  if (rec.status == "rebooting") {
+    // A fresh start after a crash of the control plane is as good as a reboot: stop only what runs.
+    auto it = instances_.find(rec.id);
+    if (it != instances_.end() && supervisor_.contains(it->second->child_name())) {
+      if (auto s = it->second->stop(); !s) return s;
+      log::info("server", "instance {} stopped for a reboot", rec.id);
+    }
+  }
+  auto inst = running_instance(c, rec);
+  if (!inst.ok()) return std::move(inst).error();
+  if (rec.status == "creating" || rec.status == "resetting-master-credentials") {
+    // bootstrap_roles converges: it also resets the master's verifier to the stored one.
+    auto conn = (*inst)->connect_admin();
+    if (!conn.ok()) return std::move(conn).error();
+    if (auto s = cluster::bootstrap_roles(*conn, c.master_username, Secret(c.master_verifier)); !s) return s;
+  }
+  if (rec.status != "available") {
+    if (auto s = store_.update_instance_status(rec.id, "available"); !s) return s;
+    if (rec.status != "creating") log::info("server", "instance {}: {} done", rec.id, rec.status);
+  }
+  return ok_status();
+}
+
+Status Reconciler::remove_instance(const store::InstanceRecord& rec) {
+  auto it = instances_.find(rec.id);
+  if (it != instances_.end()) {
+    if (supervisor_.contains(it->second->child_name())) {
+      if (auto s = it->second->stop(); !s) return s;
+    }
+    instances_.erase(it);
+  }
+  auto layout = cluster::InstanceLayout::make(dir_.root, rec.id, rec.socket_port);
+  if (layout.ok()) {
+    if (auto s = fs::remove_tree(layout->instance_dir); !s) return s;
+    if (auto s = fs::remove_tree(layout->socket_dir); !s) return s;
+  }
+  // Last: until the row is gone, a restarted control plane knows there is something to remove.
+  if (auto s = store_.delete_instance(rec.id); !s && s.error().code != Errc::not_found) return s;
+  log::info("server", "instance {} deleted", rec.id);
+  return ok_status();
+}
+
 Status Reconciler::reconcile_cluster(store::ClusterRecord& c) {
   if (c.status == "deleting") return delete_cluster(c);
   auto instances = store_.list_instances(c.id);
   if (!instances.ok()) return std::move(instances).error();
   for (const store::InstanceRecord& rec : *instances) {
-    auto inst = running_instance(c, rec);
-    if (!inst.ok()) return std::move(inst).error();
-    if (rec.status == "creating") {
-      auto conn = (*inst)->connect_admin();
-      if (!conn.ok()) return std::move(conn).error();
-      if (auto s = cluster::bootstrap_roles(*conn, c.master_username, Secret(c.master_verifier)); !s) return s;
-      if (auto s = store_.update_instance_status(rec.id, "available"); !s) return s;
-    }
+    if (auto s = reconcile_instance(c, rec); !s) return s;
   }
+  // A cluster without instances (made through the API, before CreateDBInstance) is available, as on
+  // Aurora, and serves no endpoint (write_gateway_config needs a running writer).
   if (auto s = ensure_endpoint_certificate(dir_, user_, c.id, c.endpoint_host, c.endpoint_address); !s) return s;
   if (c.status != "available") {
     if (auto s = store_.update_cluster_status(c.id, "available"); !s) return s;
@@ -133,19 +173,7 @@ Status Reconciler::delete_cluster(const store::ClusterRecord& c) {
   auto instances = store_.list_instances(c.id);
   if (!instances.ok()) return std::move(instances).error();
   for (const store::InstanceRecord& rec : *instances) {
-    auto it = instances_.find(rec.id);
-    if (it != instances_.end()) {
-      if (supervisor_.contains(it->second->child_name())) {
-        if (auto s = it->second->stop(); !s) return s;
-      }
-      instances_.erase(it);
-    }
-    auto layout = cluster::InstanceLayout::make(dir_.root, rec.id, rec.socket_port);
-    if (layout.ok()) {
-      if (auto s = fs::remove_tree(layout->instance_dir); !s) return s;
-      if (auto s = fs::remove_tree(layout->socket_dir); !s) return s;
-    }
-    if (auto s = store_.delete_instance(rec.id); !s) return s;
+    if (auto s = remove_instance(rec); !s) return s;
   }
   (void)remove_endpoint_certificate(dir_, c.id);
   if (auto s = store_.delete_cluster(c.id); !s) return s;
@@ -189,7 +217,10 @@ Status Reconciler::write_gateway_config() {
     auto instances = store_.list_instances(c.id);
     if (!instances.ok()) return std::move(instances).error();
     for (const store::InstanceRecord& rec : *instances) {
-      if (rec.role != "writer") continue;
+      // A writer being deleted stops serving at once, one still being created (roles not yet
+      // bootstrapped) does not serve yet; a rebooting one keeps its endpoint (clients wait for the
+      // restart, as on AWS).
+      if (rec.role != "writer" || rec.status == "deleting" || rec.status == "creating") continue;
       auto layout = cluster::InstanceLayout::make(dir_.root, rec.id, rec.socket_port);
       if (!layout.ok()) return std::move(layout).error();
       gateway::EndpointConfig e;

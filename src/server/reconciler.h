@@ -28,6 +28,9 @@ struct ReconcilerOptions {
   int gateway_auth_timeout_s = 60;  // GatewayConfig::auth_timeout_s
   std::string stdin_exec;           // borealis-stdin-exec, for the MIT directory provider
   std::chrono::seconds kerberos_key_grace{kDefaultKerberosKeyGrace};  // see membership.h
+  // Checked before a cluster created through the RDS API joins its domain (IAM role, STS, network);
+  // a reason makes the membership enable-kerberos-failed with it. See membership.h for the pace.
+  DomainJoinCheck domain_join_problem;
 };
 
 class Reconciler {
@@ -46,6 +49,10 @@ class Reconciler {
  private:
   Status reconcile_cluster(store::ClusterRecord& cluster);
   Status delete_cluster(const store::ClusterRecord& cluster);
+  // One instance row one step: deleting → stopped, directories removed, row deleted; rebooting →
+  // restarted; creating / resetting-master-credentials → roles (re)applied; then available.
+  Status reconcile_instance(const store::ClusterRecord& cluster, const store::InstanceRecord& record);
+  Status remove_instance(const store::InstanceRecord& record);
   Result<cluster::Instance*> running_instance(const store::ClusterRecord& cluster, const store::InstanceRecord& record);
   // Native-direct Kerberos settings the instance must run with (nullopt: no TCP listener).
   std::optional<cluster::NativeGss> native_gss(const store::ClusterRecord& cluster, const store::InstanceRecord& record);

@@ -1,0 +1,39 @@
+// What the RDS handlers need to know about EC2 networking (subnets, security groups, default VPC),
+// as functions the control plane installs once at start-up from the network component
+// (network_tables.h), so the RDS code does not depend on how EC2 state is kept. Until they are
+// installed, ids are checked for their format only and no VPC is recorded (the lead wires them in
+// control_plane.cc).
+//
+// Installed before the API thread serves its first request and never changed afterwards, so reads
+// need no lock. The functions run on the API thread with the API's store connection.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+#include "store/store.h"
+
+namespace borealis::server {
+
+struct RdsSubnetInfo {
+  std::string vpc_id;
+  std::string availability_zone;
+};
+
+struct RdsNetwork {
+  // The subnet's VPC and zone; nullopt when no such subnet exists.
+  std::function<Result<std::optional<RdsSubnetInfo>>(store::Store&, const std::string& subnet_id)> subnet;
+  // The security group's VPC; nullopt when no such group exists.
+  std::function<Result<std::optional<std::string>>(store::Store&, const std::string& group_id)> security_group_vpc;
+  // The region's default VPC (made on first use, as AWS accounts have one).
+  std::function<Result<std::string>(store::Store&, const std::string& region)> default_vpc;
+  // The VPC's "default" security group.
+  std::function<Result<std::string>(store::Store&, const std::string& vpc_id)> default_security_group;
+};
+
+void set_rds_network(RdsNetwork network);
+const RdsNetwork& rds_network();
+
+}  // namespace borealis::server
