@@ -37,10 +37,22 @@ std::string now_rfc3339() {
 
 // Creates the file with 0600 before sqlite opens it, and narrows an existing one, so the store (it
 // holds verifiers and the mock-SCRAM secret) is never readable by others, not even for a moment.
+// An existing file is never opened here: closing ANY descriptor of a file drops every POSIX lock this
+// process holds on it, including those of a Store already open on another thread (the API's and the
+// reconciler's connections). Another process (a `borealis` CLI call) closing its connection would then
+// believe it was the last one, checkpoint and delete the WAL under us, and our later commits would go
+// to a deleted file.
 Status ensure_private_file(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
-  if (!fd) return make_error(Errc::io_error, "open " + path + ": " + std::strerror(errno));
-  if (::fchmod(fd.get(), 0600) != 0)
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno != ENOENT) return make_error(Errc::io_error, "stat " + path + ": " + std::strerror(errno));
+    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (fd) return ok_status();  // new: nobody can hold a lock on it yet
+    if (errno != EEXIST) return make_error(Errc::io_error, "create " + path + ": " + std::strerror(errno));
+    if (::lstat(path.c_str(), &st) != 0) return make_error(Errc::io_error, "stat " + path + ": " + std::strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode)) return make_error(Errc::invalid_argument, path + " is not a regular file");
+  if ((st.st_mode & 07777) != 0600 && ::chmod(path.c_str(), 0600) != 0)
     return make_error(Errc::io_error, "chmod " + path + ": " + std::strerror(errno));
   return ok_status();
 }
@@ -158,6 +170,8 @@ Result<Store> Store::open(const std::string& path) {
 }
 
 int Store::schema_version() const { return impl_->version; }
+
+bool Store::idle() const { return impl_->tx_depth == 0 && sqlite3_get_autocommit(impl_->raw()) != 0; }
 
 Status Store::transaction(const std::function<Status()>& body) { return impl_->in_transaction(body); }
 

@@ -101,6 +101,9 @@ class Store {
   ~Store();
 
   int schema_version() const;
+  // True when no transaction is open on this connection (nothing uncommitted, no statement mid-way):
+  // the state every request handler and reconcile step must leave behind.
+  bool idle() const;
 
   // Runs `body` in one write transaction: it commits if `body` returns ok and rolls back otherwise
   // (or if the process dies first). Calls made inside `body` join the transaction; nesting

@@ -413,5 +413,55 @@ TEST_F(StoreTest, CrashMidTransactionLeavesNoPartialRow) {
   EXPECT_TRUE(s->create_cluster(sample_cluster("db1", "127.0.10.1")).ok());
 }
 
+// The server opens the store twice (the reconciler's connection and the API's). The second open must
+// not drop the first one's locks: if it did, another process closing its connection would think it
+// was the last, checkpoint and delete the WAL, and the first connection's later commits would be lost
+// to everyone else.
+TEST_F(StoreTest, SecondConnectionInOneProcessKeepsTheWalShared) {
+  auto first = Store::open(path_);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  auto second = Store::open(path_);
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  ASSERT_TRUE(first->create_cluster(sample_cluster("db1", "127.0.10.1")).ok());
+  // SQLite keeps a shared lock on the database file while a WAL connection is open; the kernel must
+  // still list it for this process.
+  struct stat st {};
+  ASSERT_EQ(::stat(path_.c_str(), &st), 0);
+  const std::string inode = ":" + std::to_string(st.st_ino) + " ";
+  const std::string pid = " " + std::to_string(::getpid()) + " ";
+  auto locks = fs::read_file("/proc/locks");
+  ASSERT_TRUE(locks.ok());
+  bool held = false;
+  std::size_t start = 0;
+  while (start < locks->size()) {
+    std::size_t end = locks->find('\n', start);
+    if (end == std::string::npos) end = locks->size();
+    const std::string line = locks->substr(start, end - start);
+    if (line.find(inode) != std::string::npos && line.find(pid) != std::string::npos) held = true;
+    start = end + 1;
+  }
+  EXPECT_TRUE(held) << "this process holds no lock on the store any more:\n" << *locks;
+
+  // Another process opens the store, reads, and closes: it must not be the "last connection".
+  auto in_child = [&](const std::string& id) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      bool found = false;
+      {
+        auto s = Store::open(path_);
+        found = s.ok() && s->get_cluster(id).ok();
+      }  // closed properly, as a CLI call does: this is when SQLite may checkpoint and delete the WAL
+      ::_exit(found ? 0 : 1);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  };
+  EXPECT_TRUE(in_child("db1"));
+  EXPECT_TRUE(::access((path_ + "-wal").c_str(), F_OK) == 0) << "the WAL was deleted under open connections";
+  ASSERT_TRUE(second->create_cluster(sample_cluster("db2", "127.0.10.2")).ok());
+  EXPECT_TRUE(in_child("db2")) << "a commit after another process closed is invisible to others";
+}
+
 }  // namespace
 }  // namespace borealis::store
