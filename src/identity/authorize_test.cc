@@ -24,6 +24,15 @@ TEST_F(AuthorizeTest, RootIsAlwaysAllowed) {
   EXPECT_TRUE(decide(root(), "rds:DeleteDBCluster").allowed());
 }
 
+TEST_F(AuthorizeTest, GetCallerIdentityNeedsNoPermission) {
+  auto [key, secret] = user_with_key("nobody");
+  const api::Caller nobody = caller_of(key);
+  EXPECT_TRUE(decide(nobody, "sts:GetCallerIdentity").allowed());
+  put_user_policy("nobody", "deny", policy_doc("Deny", "*"));
+  EXPECT_TRUE(decide(nobody, "sts:GetCallerIdentity").allowed());
+  EXPECT_FALSE(decide(nobody, "sts:AssumeRole").allowed());
+}
+
 TEST_F(AuthorizeTest, DescribeOnlyUserCanDescribeButNotCreate) {
   auto [key, secret] = user_with_key("reader");
   const api::Caller reader = caller_of(key);
