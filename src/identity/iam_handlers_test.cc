@@ -116,7 +116,8 @@ TEST_F(IamHandlersTest, AccessKeys) {
 
   const std::string id = key["AccessKeyId"];
   expect_ok(iam("UpdateAccessKey", {{"UserName", "dave"}, {"AccessKeyId", id}, {"Status", "Inactive"}}));
-  for (const auto& k : iam("ListAccessKeys", {{"UserName", "dave"}}).output["AccessKeyMetadata"])
+  const auto after = iam("ListAccessKeys", {{"UserName", "dave"}});
+  for (const auto& k : after.output["AccessKeyMetadata"])
     EXPECT_EQ(k["Status"], k["AccessKeyId"] == id ? "Inactive" : "Active");
   expect_error(iam("UpdateAccessKey", {{"UserName", "dave"}, {"AccessKeyId", id}, {"Status", "Gone"}}), "ValidationError", 400);
 
