@@ -51,7 +51,9 @@ class RouterFlowTest : public IdentityTest {
     options.settings = &settings_;
     options.store = &*store_;
     options.services = {{"rds", kRds}, iam_operations(), sts_operations()};
-    options.resolve_key = [this](std::string_view id) { return resolve_access_key(*store_, settings_, id, now_); };
+    options.resolve_key = [this](std::string_view id, std::optional<std::string_view>) {
+      return resolve_access_key(*store_, settings_, id, now_);
+    };
     options.authorize = [this](const api::Caller& c, const iam::RequestContext& r) { return authorize(*store_, c, r); };
     options.now = [this] { return now_; };
     router_.emplace(std::move(options));
