@@ -65,6 +65,9 @@ TEST_F(AuthorizeTest, AwsManagedPoliciesApply) {
   ASSERT_FALSE(iam("AttachUserPolicy", {{"UserName", "svc"}, {"PolicyArn", std::string(iam::kRdsDirectoryServiceAccessArn)}}).error);
   EXPECT_TRUE(decide(svc, "ds:AuthorizeApplication").allowed());
   EXPECT_FALSE(decide(svc, "ds:CreateMicrosoftAD").allowed());
+  ASSERT_FALSE(iam("AttachUserPolicy", {{"UserName", "svc"}, {"PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"}}).error);
+  EXPECT_TRUE(decide(svc, "ds:CreateMicrosoftAD").allowed());
+  EXPECT_TRUE(iam("AttachUserPolicy", {{"UserName", "svc"}, {"PolicyArn", "arn:aws:iam::aws:policy/NotShipped"}}).error.has_value());
 }
 
 TEST_F(AuthorizeTest, PrincipalKeysComeFromTheCaller) {

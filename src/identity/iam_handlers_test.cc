@@ -208,8 +208,10 @@ TEST_F(IamHandlersTest, ManagedPoliciesAndAttachments) {
   auto local = iam("ListPolicies", {{"Scope", "Local"}});
   ASSERT_EQ(local.output["Policies"].size(), 1u);
   auto aws = iam("ListPolicies", {{"Scope", "AWS"}});
-  ASSERT_EQ(aws.output["Policies"].size(), 1u);
-  EXPECT_EQ(aws.output["Policies"][0]["Arn"], std::string(iam::kRdsDirectoryServiceAccessArn));
+  ASSERT_EQ(aws.output["Policies"].size(), 2u);
+  EXPECT_EQ(aws.output["Policies"][0]["Arn"], "arn:aws:iam::aws:policy/AdministratorAccess");
+  EXPECT_EQ(aws.output["Policies"][1]["Arn"], std::string(iam::kRdsDirectoryServiceAccessArn));
+  EXPECT_EQ(aws.output["Policies"][1]["Path"], "/service-role/");
   EXPECT_EQ(iam("ListPolicies", {{"OnlyAttached", true}}).output["Policies"].size(), 1u);
 
   expect_ok(iam("DetachRolePolicy", {{"RoleName", "r"}, {"PolicyArn", arn}}));
