@@ -7,6 +7,8 @@
 namespace borealis::identity {
 namespace {
 
+constexpr std::string_view kGetCallerIdentity = "sts:GetCallerIdentity";
+
 iam::Evaluation refuse(std::string why) {
   return iam::Evaluation{iam::Decision::explicit_deny, iam::DecidingStatement{std::move(why), 0, ""}};
 }
@@ -39,6 +41,11 @@ void set_principal_keys(const api::Caller& caller, iam::ContextKeys& keys) {
 iam::Evaluation authorize(store::Store& store, const api::Caller& caller, const iam::RequestContext& request) {
   if (caller.kind == api::PrincipalKind::root) {
     return iam::Evaluation{iam::Decision::allow, iam::DecidingStatement{"account root", 0, ""}};
+  }
+  // AWS: "No permissions are required to perform this operation", and not even an explicit Deny
+  // stops it — every authenticated caller may ask who it is.
+  if (iam::action_matches(kGetCallerIdentity, request.action)) {
+    return iam::Evaluation{iam::Decision::allow, iam::DecidingStatement{"sts:GetCallerIdentity needs no permission", 0, ""}};
   }
   iam::RequestContext full = request;
   set_principal_keys(caller, full.keys);

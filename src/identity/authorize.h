@@ -1,5 +1,7 @@
 // IAM authorisation of an API call: may this caller perform request.action on request.resource?
 // - the account root: always (AWS does not let policies restrict root in a single account);
+// - sts:GetCallerIdentity: always, for every authenticated caller (AWS needs no permission for it and
+//   ignores even an explicit Deny);
 // - an IAM user: its attached (customer and AWS-managed) and inline policies;
 // - an assumed-role session: the policies of its role — only while the role still has the id the
 //   session was issued for (a role deleted and created again does not inherit old sessions).

@@ -24,6 +24,15 @@ TEST_F(AuthorizeTest, RootIsAlwaysAllowed) {
   EXPECT_TRUE(decide(root(), "rds:DeleteDBCluster").allowed());
 }
 
+TEST_F(AuthorizeTest, GetCallerIdentityNeedsNoPermission) {
+  auto [key, secret] = user_with_key("nobody");
+  const api::Caller nobody = caller_of(key);
+  EXPECT_TRUE(decide(nobody, "sts:GetCallerIdentity").allowed());
+  put_user_policy("nobody", "deny", policy_doc("Deny", "*"));
+  EXPECT_TRUE(decide(nobody, "sts:GetCallerIdentity").allowed());
+  EXPECT_FALSE(decide(nobody, "sts:AssumeRole").allowed());
+}
+
 TEST_F(AuthorizeTest, DescribeOnlyUserCanDescribeButNotCreate) {
   auto [key, secret] = user_with_key("reader");
   const api::Caller reader = caller_of(key);
@@ -56,6 +65,9 @@ TEST_F(AuthorizeTest, AwsManagedPoliciesApply) {
   ASSERT_FALSE(iam("AttachUserPolicy", {{"UserName", "svc"}, {"PolicyArn", std::string(iam::kRdsDirectoryServiceAccessArn)}}).error);
   EXPECT_TRUE(decide(svc, "ds:AuthorizeApplication").allowed());
   EXPECT_FALSE(decide(svc, "ds:CreateMicrosoftAD").allowed());
+  ASSERT_FALSE(iam("AttachUserPolicy", {{"UserName", "svc"}, {"PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"}}).error);
+  EXPECT_TRUE(decide(svc, "ds:CreateMicrosoftAD").allowed());
+  EXPECT_TRUE(iam("AttachUserPolicy", {{"UserName", "svc"}, {"PolicyArn", "arn:aws:iam::aws:policy/NotShipped"}}).error.has_value());
 }
 
 TEST_F(AuthorizeTest, PrincipalKeysComeFromTheCaller) {

@@ -1,4 +1,4 @@
-// Internal to the identity component: the IAM handlers (one file per concern: iam_users.cc,
+// Internal to the identity component: the IAM handlers (one file per concern: iam_principals.cc, iam_users.cc,
 // iam_access_keys.cc, iam_roles.cc, iam_policies.cc, iam_attachments.cc, iam_inline_policies.cc) and
 // what they share. iam_operations.cc puts them in the table the router dispatches from. Handlers never
 // throw, never echo a policy document or a secret in an error, and answer with IAM's error codes.

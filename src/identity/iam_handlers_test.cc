@@ -116,7 +116,8 @@ TEST_F(IamHandlersTest, AccessKeys) {
 
   const std::string id = key["AccessKeyId"];
   expect_ok(iam("UpdateAccessKey", {{"UserName", "dave"}, {"AccessKeyId", id}, {"Status", "Inactive"}}));
-  for (const auto& k : iam("ListAccessKeys", {{"UserName", "dave"}}).output["AccessKeyMetadata"])
+  const auto after = iam("ListAccessKeys", {{"UserName", "dave"}});
+  for (const auto& k : after.output["AccessKeyMetadata"])
     EXPECT_EQ(k["Status"], k["AccessKeyId"] == id ? "Inactive" : "Active");
   expect_error(iam("UpdateAccessKey", {{"UserName", "dave"}, {"AccessKeyId", id}, {"Status", "Gone"}}), "ValidationError", 400);
 
@@ -207,8 +208,10 @@ TEST_F(IamHandlersTest, ManagedPoliciesAndAttachments) {
   auto local = iam("ListPolicies", {{"Scope", "Local"}});
   ASSERT_EQ(local.output["Policies"].size(), 1u);
   auto aws = iam("ListPolicies", {{"Scope", "AWS"}});
-  ASSERT_EQ(aws.output["Policies"].size(), 1u);
-  EXPECT_EQ(aws.output["Policies"][0]["Arn"], std::string(iam::kRdsDirectoryServiceAccessArn));
+  ASSERT_EQ(aws.output["Policies"].size(), 2u);
+  EXPECT_EQ(aws.output["Policies"][0]["Arn"], "arn:aws:iam::aws:policy/AdministratorAccess");
+  EXPECT_EQ(aws.output["Policies"][1]["Arn"], std::string(iam::kRdsDirectoryServiceAccessArn));
+  EXPECT_EQ(aws.output["Policies"][1]["Path"], "/service-role/");
   EXPECT_EQ(iam("ListPolicies", {{"OnlyAttached", true}}).output["Policies"].size(), 1u);
 
   expect_ok(iam("DetachRolePolicy", {{"RoleName", "r"}, {"PolicyArn", arn}}));

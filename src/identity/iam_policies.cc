@@ -1,6 +1,7 @@
 // Customer managed policies: CreatePolicy, GetPolicy, DeletePolicy, ListPolicies, GetPolicyVersion.
 // A policy has one version, "v1" (borealis has no CreatePolicyVersion). The AWS-managed policies
 // borealis ships (iam/managed_policies.h) are listed and readable too, and cannot be deleted.
+#include <cctype>
 #include <variant>
 
 #include "iam/managed_policies.h"
@@ -18,7 +19,7 @@ constexpr std::size_t kMaxCustomerPolicies = 1500;  // IAM's default quota of cu
 constexpr std::size_t kMinArnChars = 20;            // arnType
 constexpr const char* kOnlyVersion = "v1";
 // AWS-managed policies carry AWS's ids and dates; borealis ships its copies with these stand-ins.
-constexpr const char* kAwsManagedPolicyId = "ANPABOREALISRDSDSACC";
+constexpr const char* kAwsManagedPolicyIdPrefix = "ANPABOREALIS";
 constexpr const char* kAwsManagedPolicyDate = "2015-02-26T00:00:00Z";
 
 // The name (last segment) and path ("/…/") of a policy ARN arn:aws:iam::ACCT:policy/PATH/NAME.
@@ -55,7 +56,10 @@ std::optional<store::ManagedPolicyRecord> aws_managed_record(const std::string& 
   if (!document) return std::nullopt;
   store::ManagedPolicyRecord p;
   auto [name, path] = name_and_path(arn);
-  p.id = kAwsManagedPolicyId;
+  // A stable id per policy: the stand-in prefix and the first 8 characters of the name, upper-cased.
+  std::string tail;
+  for (char c : name.substr(0, 8)) tail += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  p.id = kAwsManagedPolicyIdPrefix + tail;
   p.name = name;
   p.path = path;
   p.arn = arn;
@@ -172,7 +176,8 @@ Reply list_policies(CallContext& context, const json& input) {
   store::IamTables tables(context.store);
   std::vector<store::ManagedPolicyRecord> candidates;
   if (scope != "Local")
-    if (auto managed = aws_managed_record(std::string(iam::kRdsDirectoryServiceAccessArn))) candidates.push_back(*managed);
+    for (auto arn : aws_managed_arns())
+      if (auto managed = aws_managed_record(std::string(arn))) candidates.push_back(*managed);
   if (scope != "AWS") {
     auto local = tables.list_policies();
     if (!local) return service_failure(context, local.error());

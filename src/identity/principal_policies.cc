@@ -12,8 +12,17 @@ std::vector<iam::PolicyRef> PrincipalPolicies::refs() const {
   return out;
 }
 
+namespace {
+constexpr std::string_view kAdministratorAccessDocument =
+    R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})";
+constexpr std::string_view kAwsManagedArns[] = {kAdministratorAccessArn, iam::kRdsDirectoryServiceAccessArn};
+}  // namespace
+
+std::span<const std::string_view> aws_managed_arns() { return kAwsManagedArns; }
+
 std::optional<std::string_view> aws_managed_document(std::string_view arn) {
   if (arn == iam::kRdsDirectoryServiceAccessArn) return iam::rds_directory_service_access_document();
+  if (arn == kAdministratorAccessArn) return kAdministratorAccessDocument;
   return std::nullopt;
 }
 

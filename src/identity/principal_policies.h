@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,10 @@ struct PrincipalPolicies {
 Result<PrincipalPolicies> load_principal_policies(store::Store& store, store::PrincipalType type,
                                                   const std::string& principal_name);
 
+// AWS-managed policies borealis ships: AmazonRDSDirectoryServiceAccess (iam/managed_policies.h) and
+// AdministratorAccess (Allow * on *, AWS's document).
+inline constexpr std::string_view kAdministratorAccessArn = "arn:aws:iam::aws:policy/AdministratorAccess";
+std::span<const std::string_view> aws_managed_arns();
 // The document of an AWS-managed policy borealis ships, or nullopt for any other ARN.
 std::optional<std::string_view> aws_managed_document(std::string_view arn);
 bool is_aws_managed_arn(std::string_view arn);  // arn:aws:iam::aws:policy/...

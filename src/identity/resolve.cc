@@ -100,4 +100,9 @@ std::optional<api::ResolvedKey> resolve_access_key(store::Store& store, const ap
   return resolve_long_term(tables, settings, id);
 }
 
+bool accept_presented_session_token(const api::ResolvedKey& key, std::optional<std::string_view> presented) {
+  if (!presented || !key.credentials.session_token) return false;
+  return crypto::constant_time_equal(*presented, key.credentials.session_token->reveal());
+}
+
 }  // namespace borealis::identity

@@ -29,4 +29,10 @@ std::optional<api::ResolvedKey> resolve_access_key(store::Store& store, const ap
                                                    std::string_view access_key_id,
                                                    std::chrono::system_clock::time_point now);
 
+// Whether `presented` (the request's X-Amz-Security-Token) is the session's token, compared in constant
+// time; false for keys that are not temporary or when nothing was presented. `key` is never changed:
+// resolve_access_key already returns the real token, so calling this is optional (the verifier makes
+// the same comparison); it lets a caller refuse early or log which check failed.
+bool accept_presented_session_token(const api::ResolvedKey& key, std::optional<std::string_view> presented);
+
 }  // namespace borealis::identity

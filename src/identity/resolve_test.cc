@@ -87,6 +87,10 @@ TEST_F(ResolveTest, SessionsResolveUntilTheyExpireAndCheckTheTokenByHash) {
   // The token comes back derived from the key file; the store has only its hash.
   ASSERT_TRUE(r->credentials.session_token);
   EXPECT_EQ(r->credentials.session_token->reveal(), token);
+  EXPECT_TRUE(accept_presented_session_token(*r, token));
+  EXPECT_FALSE(accept_presented_session_token(*r, std::string_view("x")));
+  EXPECT_FALSE(accept_presented_session_token(*r, std::nullopt));
+  EXPECT_EQ(r->credentials.session_token->reveal(), token);  // unchanged either way
   auto row = store::IamTables(*store_).get_session(id);
   ASSERT_TRUE(row.ok());
   EXPECT_EQ(row->token_sha256, session_token_hash(token));
@@ -124,6 +128,7 @@ TEST_F(ResolveTest, LongTermKeysCarryNoSessionToken) {
   ASSERT_TRUE(r);
   EXPECT_FALSE(r->credentials.session_token);
   EXPECT_FALSE(r->credentials.expires_at);
+  EXPECT_FALSE(accept_presented_session_token(*r, std::string_view("anything")));
 }
 
 }  // namespace
