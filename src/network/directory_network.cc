@@ -47,13 +47,44 @@ Result<std::string> create_directory_security_group(store::Store& store, const s
   return group_id;
 }
 
+Result<DirectoryNetwork> attach_directory(store::Store& store, const std::string& directory_id,
+                                          const std::string& vpc_id, const std::vector<std::string>& subnet_ids) {
+  store::DirectoryNetworkRecord row{directory_id, vpc_id, subnet_ids, ""};
+  Status s = store.transaction([&]() -> Status {
+    for (const auto& id : subnet_ids) {
+      auto subnet = store::NetworkTables(store).get_subnet(id);
+      if (!subnet) return std::move(subnet).error();
+      if (subnet->vpc_id != vpc_id)
+        return make_error(Errc::invalid_argument, "Subnet " + id + " is not in the directory's VPC " + vpc_id + ".");
+    }
+    auto group = create_directory_security_group(store, vpc_id, directory_id);
+    if (!group) return std::move(group).error();
+    row.security_group_id = *group;
+    return set_directory_network(store, row);
+  });
+  if (!s) return std::move(s).error();
+  auto network = get_directory_network(store, directory_id);
+  if (!network) return std::move(network).error();
+  if (!network->has_value()) return make_error(Errc::internal, "the network of " + directory_id + " was not recorded");
+  return std::move(**network);
+}
+
 Status set_directory_network(store::Store& store, const store::DirectoryNetworkRecord& network) {
   return store::NetworkTables(store).set_directory_network(network);
 }
 
-Result<std::optional<store::DirectoryNetworkRecord>> get_directory_network(store::Store& store,
-                                                                           const std::string& directory_id) {
-  return store::NetworkTables(store).get_directory_network(directory_id);
+Result<std::optional<DirectoryNetwork>> get_directory_network(store::Store& store, const std::string& directory_id) {
+  store::NetworkTables tables(store);
+  auto row = tables.get_directory_network(directory_id);
+  if (!row) return std::move(row).error();
+  if (!row->has_value()) return std::optional<DirectoryNetwork>();
+  const auto& r = **row;
+  DirectoryNetwork network{r.directory_id, r.vpc_id, r.subnet_ids, r.security_group_id, {}};
+  for (const auto& id : r.subnet_ids) {
+    auto subnet = tables.get_subnet(id);
+    network.availability_zones.push_back(subnet ? subnet->availability_zone : std::string());
+  }
+  return std::optional<DirectoryNetwork>(std::move(network));
 }
 
 Status delete_directory_network(store::Store& store, const std::string& directory_id) {

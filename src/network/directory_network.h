@@ -20,17 +20,31 @@ inline constexpr int kDirectoryPorts[] = {53, 88, 389, 445, 464, 636};
 // AWS requires a directory to span exactly two subnets in different availability zones.
 inline constexpr std::size_t kDirectorySubnetCount = 2;
 
+// Where a directory sits, as DescribeDirectories' VpcSettings shows it.
+struct DirectoryNetwork {
+  std::string directory_id;
+  std::string vpc_id;
+  std::vector<std::string> subnet_ids;
+  std::string security_group_id;
+  std::vector<std::string> availability_zones;  // of the subnets, in the same order
+};
+
 // Creates "<directory_id>_controllers" in `vpc_id`: ingress kDirectoryPorts over tcp and udp from
 // 0.0.0.0/0, egress all. Returns the group id. not_found when the VPC does not exist; already_exists
 // when the VPC already has a group of that name.
 Result<std::string> create_directory_security_group(store::Store& store, const std::string& vpc_id,
                                                     const std::string& directory_id);
 
+// What CreateMicrosoftAD does to the network once validate_directory_vpc_settings passed: creates
+// the directory's security group and records where the directory sits, in one transaction.
+// not_found when the VPC or a subnet does not exist; already_exists when the group does.
+Result<DirectoryNetwork> attach_directory(store::Store& store, const std::string& directory_id,
+                                          const std::string& vpc_id, const std::vector<std::string>& subnet_ids);
 // Records (or replaces) where a directory sits.
 Status set_directory_network(store::Store& store, const store::DirectoryNetworkRecord& network);
-// nullopt for a directory without a row (e.g. created by `borealis directory` before the API).
-Result<std::optional<store::DirectoryNetworkRecord>> get_directory_network(store::Store& store,
-                                                                           const std::string& directory_id);
+// nullopt for a directory without a row (e.g. created by `borealis directory` before the API). A
+// subnet deleted since (it cannot be while the row exists) would show an empty zone.
+Result<std::optional<DirectoryNetwork>> get_directory_network(store::Store& store, const std::string& directory_id);
 // Removes the row and the directory's security group, with every rule of other groups that still
 // references that group (those rules would point at nothing). A directory without a row: nothing to do.
 Status delete_directory_network(store::Store& store, const std::string& directory_id);

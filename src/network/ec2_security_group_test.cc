@@ -302,12 +302,11 @@ TEST_F(Ec2GroupTest, DeletingAVpcEndsItsPeerings) {
 
 TEST_F(Ec2GroupTest, DirectoryResourcesCannotBeDeletedUnderIt) {
   const std::string vpc = default_vpc();
-  auto group = create_directory_security_group(*store_, vpc, "d-1234567890");
-  ASSERT_TRUE(group.ok()) << group.error().message;
   auto subnets = store::NetworkTables(*store_).list_subnets_in_vpc(vpc);
   ASSERT_TRUE(subnets.ok());
-  ASSERT_TRUE(set_directory_network(*store_, {"d-1234567890", vpc, {(*subnets)[0].id, (*subnets)[1].id}, *group}).ok());
-  EXPECT_EQ(code(call("DeleteSecurityGroup", {{"GroupId", *group}})), "DependencyViolation");
+  auto attached = attach_directory(*store_, "d-1234567890", vpc, {(*subnets)[0].id, (*subnets)[1].id});
+  ASSERT_TRUE(attached.ok()) << attached.error().message;
+  EXPECT_EQ(code(call("DeleteSecurityGroup", {{"GroupId", attached->security_group_id}})), "DependencyViolation");
   EXPECT_EQ(code(call("DeleteSubnet", {{"SubnetId", (*subnets)[0].id}})), "DependencyViolation");
   EXPECT_EQ(code(call("DeleteVpc", {{"VpcId", vpc}})), "DependencyViolation");
 }

@@ -20,13 +20,12 @@ class ReachabilityTest : public NetworkFixture {
     NetworkFixture::SetUp();
     if (HasFatalFailure()) return;
     dir_vpc_ = default_vpc();
-    auto group = create_directory_security_group(*store_, dir_vpc_, kDirectory);
-    ASSERT_TRUE(group.ok()) << group.error().message;
-    dir_group_ = *group;
     auto subnets = store::NetworkTables(*store_).list_subnets_in_vpc(dir_vpc_);
     ASSERT_TRUE(subnets.ok());
-    ASSERT_TRUE(
-        set_directory_network(*store_, {kDirectory, dir_vpc_, {(*subnets)[0].id, (*subnets)[1].id}, dir_group_}).ok());
+    auto attached = attach_directory(*store_, kDirectory, dir_vpc_, {(*subnets)[0].id, (*subnets)[1].id});
+    ASSERT_TRUE(attached.ok()) << attached.error().message;
+    EXPECT_EQ(attached->availability_zones, (std::vector<std::string>{"us-east-1a", "us-east-1b"}));
+    dir_group_ = attached->security_group_id;
   }
 
   std::optional<std::string> reason(const std::string& vpc, const std::vector<std::string>& groups,
@@ -170,6 +169,24 @@ TEST_F(ReachabilityTest, DeleteDirectoryNetworkRemovesGroupAndReferences) {
   EXPECT_EQ(code(call("DescribeSecurityGroups", {{"GroupIds", {dir_group_}}})), "InvalidGroup.NotFound");
   EXPECT_TRUE(ok("DescribeSecurityGroups", {{"GroupIds", {db}}})["SecurityGroups"][0]["IpPermissions"].empty());
   EXPECT_TRUE(delete_directory_network(*store_, kDirectory).ok());  // nothing left: fine
+}
+
+TEST_F(ReachabilityTest, AttachDirectoryChecksItsSubnets) {
+  auto subnets = store::NetworkTables(*store_).list_subnets_in_vpc(dir_vpc_);
+  ASSERT_TRUE(subnets.ok());
+  const std::string a = (*subnets)[0].id;
+  EXPECT_EQ(attach_directory(*store_, "d-2", dir_vpc_, {a, "subnet-0123456789abcdef0"}).error().code, Errc::not_found);
+  const std::string other = new_vpc("10.60.0.0/16");
+  const std::string foreign = ok("CreateSubnet", {{"VpcId", other}, {"CidrBlock", "10.60.0.0/24"}})["Subnet"]["SubnetId"];
+  EXPECT_EQ(attach_directory(*store_, "d-2", dir_vpc_, {a, foreign}).error().code, Errc::invalid_argument);
+  // Nothing was left behind by the failed attempts.
+  EXPECT_FALSE(get_directory_network(*store_, "d-2")->has_value());
+  EXPECT_EQ(code(call("DescribeSecurityGroups", {{"Filters", {filter("group-name", {"d-2_controllers"})}}})), "");
+  EXPECT_TRUE(ok("DescribeSecurityGroups", {{"Filters", {filter("group-name", {"d-2_controllers"})}}})["SecurityGroups"].empty());
+  auto network = get_directory_network(*store_, kDirectory);
+  ASSERT_TRUE(network.ok() && network->has_value());
+  EXPECT_EQ((*network)->security_group_id, dir_group_);
+  EXPECT_EQ((*network)->availability_zones.size(), 2u);
 }
 
 TEST_F(ReachabilityTest, ValidateDirectoryVpcSettings) {
