@@ -3,10 +3,12 @@
 // lands in the store (a verifier, never the password).
 #include <gtest/gtest.h>
 
+#include "network/defaults.h"
 #include "server/membership.h"
 #include "server/rds_handlers.h"
 #include "server/rds_network.h"
 #include "server/rds_test_support.h"
+#include "store/network_tables.h"
 #include "store/rds_tables.h"
 
 namespace borealis::server {
@@ -289,6 +291,47 @@ TEST_F(RdsClustersWithNetwork, DefaultsAndVpcChecks) {
   ASSERT_TRUE(store_->update_cluster_status("db1", "available").ok());
   EXPECT_EQ(code(call(rds::modify_db_cluster, {{"DBClusterIdentifier", "db1"}, {"VpcSecurityGroupIds", {"sg-22222222"}}})),
             "InvalidParameterCombination");
+}
+
+// The view over the real EC2 tables, with the default network EC2 gives every region.
+class RdsClustersWithEc2 : public RdsClusters {
+ protected:
+  void SetUp() override {
+    RdsClusters::SetUp();
+    const std::vector<std::string> regions{"us-east-1"};
+    ASSERT_TRUE(network::ensure_default_network(*store_, regions).ok());
+    set_rds_network(rds_network_from_store());
+  }
+  void TearDown() override {
+    set_rds_network({});
+    RdsClusters::TearDown();
+  }
+};
+
+TEST_F(RdsClustersWithEc2, DefaultVpcDefaultGroupAndSubnetGroups) {
+  store::NetworkTables ec2(*store_);
+  auto vpc = ec2.default_vpc("us-east-1");
+  ASSERT_TRUE(vpc.ok() && *vpc);
+  auto r = call(rds::create_db_cluster, cluster_input("db1"));
+  ASSERT_FALSE(r.error) << r.error->message;
+  const std::string default_group = ec2.find_security_group((*vpc)->id, "default")->id;
+  EXPECT_EQ(r.output["DBCluster"]["VpcSecurityGroups"][0]["VpcSecurityGroupId"], default_group);
+  EXPECT_EQ(store::RdsTables(*store_).cluster_fields("db1")->vpc_id, (*vpc)->id);
+
+  auto subnets = ec2.list_subnets_in_vpc((*vpc)->id);
+  ASSERT_GE(subnets->size(), 2u);
+  auto g = call(rds::create_db_subnet_group, {{"DBSubnetGroupName", "grp"}, {"DBSubnetGroupDescription", "d"},
+                                              {"SubnetIds", {(*subnets)[0].id, (*subnets)[1].id}}});
+  ASSERT_FALSE(g.error) << g.error->message;
+  EXPECT_EQ(g.output["DBSubnetGroup"]["VpcId"], (*vpc)->id);
+  EXPECT_EQ(g.output["DBSubnetGroup"]["Subnets"][0]["SubnetAvailabilityZone"]["Name"], (*subnets)[0].availability_zone);
+  EXPECT_EQ(code(call(rds::create_db_subnet_group, {{"DBSubnetGroupName", "g2"}, {"DBSubnetGroupDescription", "d"},
+                                                     {"SubnetIds", {"subnet-0123456789abcdef0", (*subnets)[0].id}}})),
+            "InvalidSubnet");
+  json in = cluster_input("db2");
+  in["DBSubnetGroupName"] = "grp";
+  in["VpcSecurityGroupIds"] = {"sg-0123456789abcdef0"};
+  EXPECT_EQ(code(call(rds::create_db_cluster, in)), "InvalidParameterValue");
 }
 
 }  // namespace

@@ -1,8 +1,7 @@
 // What the RDS handlers need to know about EC2 networking (subnets, security groups, default VPC),
 // as functions the control plane installs once at start-up from the network component
 // (network_tables.h), so the RDS code does not depend on how EC2 state is kept. Until they are
-// installed, ids are checked for their format only and no VPC is recorded (the lead wires them in
-// control_plane.cc).
+// installed, ids are checked for their format only and no VPC is recorded.
 //
 // Installed before the API thread serves its first request and never changed afterwards, so reads
 // need no lock. The functions run on the API thread with the API's store connection.
@@ -35,5 +34,10 @@ struct RdsNetwork {
 
 void set_rds_network(RdsNetwork network);
 const RdsNetwork& rds_network();
+
+// The view over the EC2 tables of the store (store/network_tables.h), what the control plane installs:
+// set_rds_network(rds_network_from_store()). A region without a default VPC, or a VPC without its
+// "default" group, is an error that names it (the caller must then name a subnet group / groups).
+RdsNetwork rds_network_from_store();
 
 }  // namespace borealis::server
