@@ -148,6 +148,7 @@ int run_cluster_describe(const ClusterCommandOptions& o) {
   auto store = open_store(o.data_dir);
   if (!store.ok()) return fail(store.error());
   auto c = store->get_cluster(o.id);
+  if (!c.ok() && c.error().code != Errc::not_found) return fail(c.error());
   if (!c.ok() || c->deleted) return fail(make_error(Errc::not_found, "DB cluster " + o.id + " not found"));
   std::cout << describe(*store, *c, o.data_dir).dump(2) << "\n";
   return 0;

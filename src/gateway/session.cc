@@ -154,18 +154,6 @@ void Session::handle_startup() {
       return fail(fatal(d.error.code == Errc::unsupported ? "0A000" : "08P01", d.error.message));
     }
     io_.in.consume(d.consumed);
-    // Before TLS, GSSAPI or authentication: like pg_hba, the address decides first. libpq prints an
-    // ErrorResponse sent in answer to an SSL or GSSAPI encryption request.
-    if (!source_allowed(endpoint_->config, peer_)) {
-      if (std::holds_alternative<pgwire::CancelRequest>(d.packet)) return close("cancel request from a refused address");
-      const std::string address = peer_.substr(0, peer_.rfind(':'));
-      const std::string groups = joined(endpoint_->config.client_sources->security_groups);
-      log::info("auth", "endpoint={} peer={} method=none outcome=refused reason=\"no inbound rule of security groups {} admits {}\"",
-                endpoint_->config.name, peer_, groups, address);
-      return fail(fatal("28000", "connection from " + address + " refused: no inbound rule of the security groups of DB cluster \"" +
-                                     endpoint_->config.cluster_id + "\" (" + groups + ") allows it on port " +
-                                     std::to_string(endpoint_->config.port)));
-    }
     if (std::holds_alternative<pgwire::SslRequest>(d.packet)) {
       if (tls_ || ssl_refused_ || gss_encrypted_) return fail(fatal("08P01", "unexpected SSL request"));
       // Bytes after the SSLRequest arrived unencrypted and would be taken as if inside TLS.
@@ -201,6 +189,7 @@ void Session::handle_startup() {
       return handle_gssenc_handshake();
     }
     if (auto* cancel = std::get_if<pgwire::CancelRequest>(&d.packet)) {
+      if (!source_allowed(endpoint_->config, peer_)) return close("cancel request from an address no rule admits");
       gateway_.forward_cancel(cancel->pid, cancel->secret);
       return close("cancel request handled");
     }
@@ -221,6 +210,17 @@ void Session::handle_tls_handshake() {
 }
 
 void Session::handle_startup_message(pgwire::StartupMessage msg) {
+  // The address decides before authentication, as pg_hba does, but after TLS or GSSAPI encryption
+  // is set up: libpq prints an ErrorResponse that arrives there, not one sent during the SSL exchange.
+  if (!source_allowed(endpoint_->config, peer_)) {
+    const std::string address = peer_.substr(0, peer_.rfind(':'));
+    const std::string groups = joined(endpoint_->config.client_sources->security_groups);
+    log::info("auth", "endpoint={} peer={} role=\"{}\" method=none outcome=refused reason=\"no inbound rule of security groups {} admits {}\"",
+              endpoint_->config.name, peer_, msg.user(), groups, address);
+    return fail(fatal("28000", "connection from " + address + " refused: no inbound rule of the security groups of DB cluster \"" +
+                                   endpoint_->config.cluster_id + "\" (" + groups + ") allows it on port " +
+                                   std::to_string(endpoint_->config.port)));
+  }
   const int minor = msg.protocol & 0xffff;
   std::vector<std::string> unrecognised;
   backend_params_.clear();

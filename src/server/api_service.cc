@@ -8,7 +8,11 @@
 #include "identity/authorize.h"
 #include "identity/operations.h"
 #include "identity/resolve.h"
+#include "network/defaults.h"
+#include "network/ec2.h"
 #include "server/ds_handlers.h"
+#include "server/rds_network.h"
+#include "server/rds_operations.h"
 #include "store/store.h"
 
 namespace borealis::server {
@@ -37,6 +41,8 @@ Result<std::unique_ptr<ApiService>> ApiService::start(ApiServiceOptions options)
   auto impl = std::make_unique<Impl>(std::move(options), std::move(store).value());
   const ApiServiceOptions& o = impl->options;
 
+  if (auto s = network::ensure_default_network(impl->store, o.regions); !s) return std::move(s).error();
+  set_rds_network(rds_network_from_store());
   auto server = http::Server::listen(o.host, o.port, http::ServerOptions{});
   if (!server.ok()) return std::move(server).error();
   impl->server.emplace(std::move(server).value());
@@ -56,21 +62,23 @@ Result<std::unique_ptr<ApiService>> ApiService::start(ApiServiceOptions options)
   api::RouterOptions ro;
   ro.settings = &self->settings;
   ro.store = &self->store;
-  ro.services = {identity::iam_operations(), identity::sts_operations()};
+  ro.services = {rds_operations(), identity::iam_operations(), identity::sts_operations(), network::ec2_operations(),
+                 ds_operations(self->ds_state)};
   ro.resolve_key = [self](std::string_view access_key_id, std::optional<std::string_view> presented_token) {
-    auto key = identity::resolve_access_key(self->store, self->settings, access_key_id, std::chrono::system_clock::now());
-    // Only a hash of a session token is stored; the presented one stands in when it matches (resolve.h).
-    if (key && key->caller.temporary) identity::accept_presented_session_token(*key, presented_token);
-    return key;
+    (void)presented_token;  // identity derives session tokens from its key file (resolve.h)
+    return identity::resolve_access_key(self->store, self->settings, access_key_id, std::chrono::system_clock::now());
   };
   ro.authorize = [self](const api::Caller& caller, const iam::RequestContext& request) {
     return identity::authorize(self->store, caller, request);
   };
   ro.wake_reconciler = self->options.wake_reconciler;
   impl->router = std::make_unique<api::Router>(std::move(ro));
-  impl->server->start([self](const http::Request& request, const http::Peer& peer) {
-    return self->router->handle(request, peer.ip);
+  auto started = impl->server->start([self](const http::Request& request, const http::Peer& peer) {
+    http::Response response = self->router->handle(request, peer.ip);
+    if (!self->store.idle()) log::error("api", "a request left the store in a transaction (status {})", response.status);
+    return response;
   });
+  if (!started) return std::move(started).error();
   log::info("api", "borealis API listening on {} (account {})", settings.endpoint_url, settings.account_id);
   return std::unique_ptr<ApiService>(new ApiService(std::move(impl)));
 }

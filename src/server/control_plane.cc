@@ -12,6 +12,8 @@
 #include "common/fd.h"
 #include "common/log.h"
 #include "common/random.h"
+#include "server/client_sources.h"
+#include "server/rds_domain_join.h"
 #include "server/api_service.h"
 #include "server/data_dir.h"
 #include "server/reconciler.h"
@@ -145,11 +147,14 @@ int run_server(const ServerOptions& options) {
   log::info("server", "borealis server running: data dir {}, service user {} (uid {})", dir.root, user->name, user->uid);
   supervise::Supervisor supervisor;
   const std::string self = self_exe();
-  Reconciler reconciler(dir, *store, supervisor, *user,
-                        ReconcilerOptions{self, options.log_level, options.instance_max_connections,
-                                          options.gateway_auth_timeout_s, stdin_exec_path(),
-                                          options.kerberos_key_grace_s > 0 ? std::chrono::seconds(options.kerberos_key_grace_s)
-                                                                           : kDefaultKerberosKeyGrace});
+  ReconcilerOptions reconciler_options{self, options.log_level, options.instance_max_connections,
+                                       options.gateway_auth_timeout_s, stdin_exec_path(),
+                                       options.kerberos_key_grace_s > 0 ? std::chrono::seconds(options.kerberos_key_grace_s)
+                                                                        : kDefaultKerberosKeyGrace};
+  reconciler_options.domain_join_problem =
+      rds_domain_join_check(DomainJoinSettings{options.default_region, options.sts_inactive_regions});
+  reconciler_options.client_sources = cluster_client_sources;
+  Reconciler reconciler(dir, *store, supervisor, *user, std::move(reconciler_options));
   auto next_reconcile = std::chrono::steady_clock::now();
   for (;;) {
     for (const std::string& name : supervisor.poll()) {

@@ -233,6 +233,7 @@ Status Reconciler::write_gateway_config() {
       e.tls_key = dir_.endpoint_key(c.id);
       e.iam_enabled = c.iam_auth_enabled;
       e.kerberos = membership_.kerberos_config(c);
+      if (options_.client_sources) e.client_sources = options_.client_sources(store_, c);
       e.instance = {rec.id, layout->socket_dir, rec.socket_port,
                     std::max(1, options_.instance_max_connections - kReservedConnections)};
       gc.endpoints.push_back(std::move(e));

@@ -5,13 +5,16 @@
 // re-run: it checks what exists before it acts.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 
 #include "cluster/instance.h"
 #include "common/result.h"
 #include "directory/mit_provider.h"
+#include "gateway/config.h"
 #include "server/data_dir.h"
 #include "server/directory_reconciler.h"
 #include "server/membership.h"
@@ -31,6 +34,9 @@ struct ReconcilerOptions {
   // Checked before a cluster created through the RDS API joins its domain (IAM role, STS, network);
   // a reason makes the membership enable-kerberos-failed with it. See membership.h for the pace.
   DomainJoinCheck domain_join_problem;
+  // The client addresses a cluster's VPC security groups admit on its port, enforced by the gateway;
+  // nullopt for a cluster without security groups (made by `borealis cluster create`).
+  std::function<std::optional<gateway::ClientSources>(store::Store&, const store::ClusterRecord&)> client_sources;
 };
 
 class Reconciler {
