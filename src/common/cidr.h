@@ -1,6 +1,6 @@
-// IPv4 addresses and CIDR blocks as numbers: parsing (strict dotted quads, no leading zeros that
-// inet_aton would read as octal), containment and overlap. Used by the gateway to enforce security
-// group ingress on a client's address and by the EC2 model. Pure; no resolver, no sockets.
+// IPv4 addresses and CIDR blocks: parsing (strict dotted quads, prefix 0-32), containment and overlap.
+// Pure; no I/O. Never accepts a leading zero, a sign, spaces or an out-of-range octet, so the text a
+// user typed maps to exactly one block.
 #pragma once
 
 #include <cstdint>
@@ -11,24 +11,28 @@
 namespace borealis {
 
 struct Ipv4Cidr {
-  std::uint32_t network = 0;  // host byte order, host bits zero
+  std::uint32_t address = 0;  // host byte order, as typed (host bits may be set; see is_canonical)
   int prefix = 0;             // 0..32
 
   std::uint32_t mask() const { return prefix == 0 ? 0u : ~std::uint32_t{0} << (32 - prefix); }
-  bool contains(std::uint32_t address) const { return (address & mask()) == network; }
-  bool overlaps(const Ipv4Cidr& other) const {
-    const int p = prefix < other.prefix ? prefix : other.prefix;
-    const std::uint32_t m = p == 0 ? 0u : ~std::uint32_t{0} << (32 - p);
-    return (network & m) == (other.network & m);
-  }
+  std::uint32_t first() const { return address & mask(); }
+  std::uint32_t last() const { return first() | ~mask(); }
+  // No host bits set: "10.0.0.0/16", not "10.0.0.1/16".
+  bool is_canonical() const { return address == first(); }
+  // The block with the host bits cleared.
+  Ipv4Cidr network() const { return Ipv4Cidr{first(), prefix}; }
   std::string to_string() const;
+
+  bool contains(std::uint32_t ip) const { return (ip & mask()) == first(); }
+  // Every address of `inner` is in this block.
+  bool contains(const Ipv4Cidr& inner) const { return inner.prefix >= prefix && contains(inner.first()); }
+  bool overlaps(const Ipv4Cidr& other) const { return contains(other.first()) || other.contains(first()); }
 };
 
-// "a.b.c.d" with each part 0..255 in plain decimal; nullopt otherwise.
+// "a.b.c.d" → address; nullopt when malformed.
 std::optional<std::uint32_t> parse_ipv4(std::string_view text);
-// "a.b.c.d/n"; the host bits must be zero (AWS refuses 10.0.0.1/16 for a VPC, and a rule that
-// looks narrower than it is would be a trap). nullopt otherwise.
-std::optional<Ipv4Cidr> parse_ipv4_cidr(std::string_view text);
-std::string ipv4_to_string(std::uint32_t address);
+// "a.b.c.d/n" → block; nullopt when malformed. Host bits are kept (check is_canonical).
+std::optional<Ipv4Cidr> parse_cidr(std::string_view text);
+std::string format_ipv4(std::uint32_t address);
 
 }  // namespace borealis

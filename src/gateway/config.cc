@@ -37,8 +37,10 @@ Result<ClientSources> parse_client_sources(const json& j) {
     out.security_groups.push_back(g.get<std::string>());
   }
   for (const json& a : *allowed) {
-    auto cidr = a.is_string() ? parse_ipv4_cidr(a.get<std::string>()) : std::nullopt;
-    if (!cidr) return make_error(Errc::invalid_argument, "client_sources: allowed entries must be IPv4 CIDR blocks");
+    // Canonical blocks only: a rule that reads narrower than it is ("10.0.0.1/8") would be a trap.
+    auto cidr = a.is_string() ? parse_cidr(a.get<std::string>()) : std::nullopt;
+    if (!cidr || !cidr->is_canonical())
+      return make_error(Errc::invalid_argument, "client_sources: allowed entries must be IPv4 CIDR blocks");
     out.allowed.push_back(*cidr);
   }
   return out;

@@ -60,7 +60,7 @@ TEST(GatewayConfig, KerberosRoundTripsAndIsChecked) {
 TEST(GatewayConfig, ClientSourcesRoundTripAndAreChecked) {
   GatewayConfig c = sample();
   EXPECT_FALSE(parse_gateway_config(render_gateway_config(c))->endpoints[0].client_sources.has_value());
-  c.endpoints[0].client_sources = ClientSources{{"sg-0123456789abcdef0"}, {*parse_ipv4_cidr("127.0.0.0/8")}};
+  c.endpoints[0].client_sources = ClientSources{{"sg-0123456789abcdef0"}, {*parse_cidr("127.0.0.0/8")}};
   auto parsed = parse_gateway_config(render_gateway_config(c));
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
   ASSERT_TRUE(parsed->endpoints[0].client_sources.has_value());

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <map>
 
-#include "network/cidr.h"
+#include "common/cidr.h"
 
 namespace borealis::network::ec2 {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <ctime>
 
-#include "network/cidr.h"
+#include "common/cidr.h"
 #include "network/ec2_common.h"
 #include "network/ec2_handlers.h"
 #include "network/model.h"

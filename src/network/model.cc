@@ -5,7 +5,7 @@
 #include <map>
 
 #include "common/random.h"
-#include "network/cidr.h"
+#include "common/cidr.h"
 
 namespace borealis::network {
 namespace {

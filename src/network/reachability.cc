@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <set>
 
-#include "network/cidr.h"
+#include "common/cidr.h"
 #include "network/model.h"
 #include "network/rules.h"
 #include "store/network_tables.h"

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "network/cidr.h"
+#include "common/cidr.h"
 
 namespace borealis::network {
 namespace {

@@ -17,7 +17,7 @@ std::optional<gateway::ClientSources> cluster_client_sources(store::Store& store
   gateway::ClientSources sources;
   sources.security_groups = fields->vpc_security_group_ids;
   for (const std::string& text : network::client_ingress_cidrs(store, fields->vpc_security_group_ids, cluster.port))
-    if (auto cidr = parse_ipv4_cidr(text)) sources.allowed.push_back(*cidr);
+    if (auto cidr = parse_cidr(text)) sources.allowed.push_back(cidr->network());
   return sources;
 }
 

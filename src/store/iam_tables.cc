@@ -87,36 +87,7 @@ CREATE INDEX sts_sessions_expiry ON sts_sessions(expires_at);
 
 namespace {
 
-std::string now_rfc3339() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 const char* type_text(PrincipalType type) { return type == PrincipalType::user ? "user" : "role"; }
-
-template <class T, class Reader>
-Result<std::vector<T>> collect(sqlite::Statement& st, Reader read) {
-  std::vector<T> out;
-  for (;;) {
-    auto row = st.step();
-    if (!row) return std::move(row).error();
-    if (!*row) return out;
-    out.push_back(read(st));
-  }
-}
-
-// The single row a keyed SELECT finds, or not_found naming `what`.
-template <class T, class Reader>
-Result<T> one(sqlite::Statement& st, Reader read, const std::string& what) {
-  auto row = st.step();
-  if (!row) return std::move(row).error();
-  if (!*row) return make_error(Errc::not_found, what + " not found");
-  return read(st);
-}
 
 // Renames an already_exists from a UNIQUE index into words about the entity.
 Error name_conflict(Error e, const std::string& what) {

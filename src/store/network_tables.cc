@@ -88,15 +88,6 @@ CREATE TABLE directory_networks (
 
 namespace {
 
-std::string now_rfc3339() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 std::int64_t flag(bool b) { return b ? 1 : 0; }
 
 std::optional<std::string> null_if_empty(const std::string& s) {

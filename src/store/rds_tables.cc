@@ -82,17 +82,6 @@ Status check_ids(const std::vector<std::string>& ids) {
   return ok_status();
 }
 
-template <class T, class Reader>
-Result<std::vector<T>> collect(sqlite::Statement& st, Reader read) {
-  std::vector<T> out;
-  for (;;) {
-    auto row = st.step();
-    if (!row) return std::move(row).error();
-    if (!*row) return out;
-    out.push_back(read(st));
-  }
-}
-
 Result<std::vector<std::string>> collect_ids(sqlite::Statement& st) {
   return collect<std::string>(st, [](const sqlite::Statement& s) { return s.column_text(0); });
 }

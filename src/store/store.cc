@@ -26,15 +26,6 @@ constexpr int kLastSocketPort = 65535;
 constexpr int kFirstAddressSubnet = 10;  // 127.0.10.1: stays clear of 127.0.0.x and 127.0.1.1 (Debian's hostname)
 constexpr int kDirectorySubnet = 20;     // directories: 127.A.20.N
 
-std::string now_rfc3339() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 // Creates the file with 0600 before sqlite opens it, and narrows an existing one, so the store (it
 // holds verifiers and the mock-SCRAM secret) is never readable by others, not even for a moment.
 // An existing file is never opened here: closing ANY descriptor of a file drops every POSIX lock this
@@ -125,17 +116,6 @@ InstanceRecord read_instance(const sqlite::Statement& st) {
   i.status = st.column_text(5);
   i.created_at = st.column_text(6);
   return i;
-}
-
-template <class T, class Reader>
-Result<std::vector<T>> collect(sqlite::Statement& st, Reader read) {
-  std::vector<T> out;
-  for (;;) {
-    auto row = st.step();
-    if (!row) return std::move(row).error();
-    if (!*row) return out;
-    out.push_back(read(st));
-  }
 }
 
 }  // namespace

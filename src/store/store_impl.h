@@ -4,10 +4,12 @@
 // this outside src/store/.
 #pragma once
 
+#include <ctime>
 #include <functional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/sqlite.h"
 #include "store/store.h"
@@ -48,5 +50,38 @@ struct Store::Impl {
   }
 };
 
+
+// Helpers every table file uses (store.cc, iam_tables.cc, network_tables.cc, rds_tables.cc).
+
+// Now, as the RFC 3339 UTC text the tables keep in created_at columns.
+inline std::string now_rfc3339() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Every row of a prepared SELECT, each read by `read`.
+template <class T, class Reader>
+Result<std::vector<T>> collect(sqlite::Statement& st, Reader read) {
+  std::vector<T> out;
+  for (;;) {
+    auto row = st.step();
+    if (!row) return std::move(row).error();
+    if (!*row) return out;
+    out.push_back(read(st));
+  }
+}
+
+// The single row a keyed SELECT finds, or not_found naming `what` ("DB subnet group x").
+template <class T, class Reader>
+Result<T> one(sqlite::Statement& st, Reader read, const std::string& what) {
+  auto row = st.step();
+  if (!row) return std::move(row).error();
+  if (!*row) return make_error(Errc::not_found, what + " not found");
+  return read(st);
+}
 
 }  // namespace borealis::store
