@@ -233,6 +233,12 @@ class Walkthrough(unittest.TestCase):
         modify = ("rds", "modify-db-cluster", "--db-cluster-identifier", "role-cluster", "--domain", st["directory_id"],
                   "--domain-iam-role-name", broken, "--apply-immediately")
 
+        # A role that does not exist.
+        missing = ("rds", "modify-db-cluster", "--db-cluster-identifier", "role-cluster", "--domain", st["directory_id"],
+                   "--domain-iam-role-name", "no-such-role", "--apply-immediately")
+        self.aws(*missing)
+        self.wait_cluster_membership("role-cluster", "enable-kerberos-failed")
+        self.assertIn("no-such-role", self.server.describe("role-cluster")["DomainMemberships"][0]["StatusReason"])
         # A role that does not trust RDS.
         self.aws(*modify)
         self.wait_cluster_membership("role-cluster", "enable-kerberos-failed")
@@ -320,6 +326,46 @@ class StsInactive(unittest.TestCase):
             aws("rds", "modify-db-cluster", "--db-cluster-identifier", "sts-cluster", "--domain", directory_id,
                 "--domain-iam-role-name", ROLE, "--apply-immediately")
             server.wait_domain_status("sts-cluster", "kerberos-enabled")
+        finally:
+            server.stop()
+
+
+class CrashRecovery(unittest.TestCase):
+    """kill -9 of the server right after the API accepted a cluster and its writer (the reconciler is
+    mid-way): after a restart both end available, once each, and nothing of the killed server is left."""
+
+    def test_kill_9_mid_create_then_restart(self):
+        server = Server().start()
+        try:
+            vpc = server.aws("ec2", "describe-vpcs", "--filters", "Name=is-default,Values=true")["Vpcs"][0]["VpcId"]
+            group = server.aws("ec2", "describe-security-groups", "--filters", f"Name=vpc-id,Values={vpc}",
+                               "Name=group-name,Values=default")["SecurityGroups"][0]["GroupId"]
+            server.aws("ec2", "authorize-security-group-ingress", "--group-id", group, "--protocol", "tcp", "--port",
+                       "5432", "--cidr", "127.0.0.0/8")
+            server.aws("rds", "create-db-cluster", "--db-cluster-identifier", "crash", "--engine", "aurora-postgresql",
+                       "--master-username", "master", "--master-user-password", MASTER_PASSWORD)
+            server.aws("rds", "create-db-instance", "--db-instance-identifier", "crash-1", "--db-cluster-identifier",
+                       "crash", "--engine", "aurora-postgresql", "--db-instance-class", "db.r6g.large")
+            time.sleep(0.5)  # initdb is under way
+            server.proc.kill()
+            server.proc.wait()
+            deadline = time.time() + 20  # children follow their parent (parent-death signal)
+            while server.processes_under_data_dir() and time.time() < deadline:
+                time.sleep(0.2)
+            self.assertEqual(server.processes_under_data_dir(), [])
+            server.start()
+            deadline = time.time() + 180
+            inst = None
+            while time.time() < deadline:
+                inst = server.aws("rds", "describe-db-instances", "--db-instance-identifier", "crash-1")["DBInstances"][0]
+                if inst["DBInstanceStatus"] == "available":
+                    break
+                time.sleep(0.5)
+            self.assertEqual(inst["DBInstanceStatus"], "available", server.server_log()[-3000:])
+            clusters = server.aws("rds", "describe-db-clusters")["DBClusters"]
+            self.assertEqual([c["DBClusterIdentifier"] for c in clusters], ["crash"])
+            self.assertEqual([m["DBInstanceIdentifier"] for m in clusters[0]["DBClusterMembers"]], ["crash-1"])
+            server.wait_for_login(Cluster(server, server.describe("crash")), time.time() + 60)
         finally:
             server.stop()
 
