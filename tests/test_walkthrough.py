@@ -202,6 +202,10 @@ class Walkthrough(unittest.TestCase):
         self.assertIn("no inbound rule of the security groups", r.stderr)
         self.assertIn(st["sg"], r.stderr)
         self.assertIn("outcome=refused", self.server.gateway_log())
+        # The cluster holds its group: EC2 refuses to delete it and names the holder.
+        err = self.server.aws_error("ec2", "delete-security-group", "--group-id", st["sg"])
+        self.assertIn("DependencyViolation", err)
+        self.assertIn("kerb-cluster", err)
         # Fixing the rule lets clients in again.
         self.aws("ec2", "authorize-security-group-ingress", "--group-id", st["sg"], "--protocol", "tcp", "--port", "5432",
                  "--cidr", "127.0.0.1/32")

@@ -10,6 +10,7 @@
 #include "identity/resolve.h"
 #include "network/defaults.h"
 #include "network/ec2.h"
+#include "network/model.h"
 #include "server/ds_handlers.h"
 #include "server/rds_network.h"
 #include "server/rds_operations.h"
@@ -43,6 +44,7 @@ Result<std::unique_ptr<ApiService>> ApiService::start(ApiServiceOptions options)
 
   if (auto s = network::ensure_default_network(impl->store, o.regions); !s) return std::move(s).error();
   set_rds_network(rds_network_from_store());
+  network::add_dependency_check(rds_holder_of);
   auto server = http::Server::listen(o.host, o.port, http::ServerOptions{});
   if (!server.ok()) return std::move(server).error();
   impl->server.emplace(std::move(server).value());

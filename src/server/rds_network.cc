@@ -1,7 +1,10 @@
 // The installed EC2 view of the RDS handlers (see rds_network.h).
 #include "server/rds_network.h"
 
+#include <algorithm>
+
 #include "store/network_tables.h"
+#include "store/rds_tables.h"
 
 namespace borealis::server {
 namespace {
@@ -49,6 +52,28 @@ RdsNetwork rds_network_from_store() {
     return make_error(Errc::invalid_argument, "VPC " + vpc_id + " has no default security group: name VpcSecurityGroupIds");
   };
   return n;
+}
+
+std::optional<std::string> rds_holder_of(store::Store& store, const std::string& resource_id) {
+  store::RdsTables rds(store);
+  if (resource_id.rfind("sg-", 0) == 0) {
+    auto clusters = store.list_clusters();
+    // A store failure holds the group: refusing a delete is recoverable, losing a cluster's group is not.
+    if (!clusters.ok()) return "the DB clusters (the store could not be read)";
+    for (const auto& c : *clusters) {
+      auto fields = rds.cluster_fields(c.id);
+      if (!fields.ok()) continue;  // a cluster made by the CLI has no security groups
+      const auto& groups = fields->vpc_security_group_ids;
+      if (std::find(groups.begin(), groups.end(), resource_id) != groups.end()) return "DB cluster " + c.id;
+    }
+  } else if (resource_id.rfind("subnet-", 0) == 0) {
+    auto groups = rds.list_subnet_groups();
+    if (!groups.ok()) return "the DB subnet groups (the store could not be read)";
+    for (const auto& g : *groups)
+      if (std::find(g.subnet_ids.begin(), g.subnet_ids.end(), resource_id) != g.subnet_ids.end())
+        return "DB subnet group " + g.name;
+  }
+  return std::nullopt;
 }
 
 }  // namespace borealis::server

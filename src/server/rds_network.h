@@ -40,4 +40,9 @@ const RdsNetwork& rds_network();
 // "default" group, is an error that names it (the caller must then name a subnet group / groups).
 RdsNetwork rds_network_from_store();
 
+// What RDS holds of EC2, for EC2's dependency rules (network::add_dependency_check): a security group
+// named by a live DB cluster, or a subnet in a DB subnet group, cannot be deleted (DependencyViolation
+// names the holder). Returns "DB cluster x" / "DB subnet group y", or nullopt.
+std::optional<std::string> rds_holder_of(store::Store& store, const std::string& resource_id);
+
 }  // namespace borealis::server
