@@ -9,6 +9,7 @@
 #include "api/model.h"
 #include "api/query_input.h"
 #include "api/xml_output.h"
+#include "common/json_depth.h"
 
 namespace borealis::api {
 namespace {
@@ -186,7 +187,7 @@ TEST(JsonProtocol, CapsAndTypes) {
   EXPECT_FALSE(decode_json_input(ds, op, "", out).has_value());
   EXPECT_FALSE(decode_json_input(ds, op, R"({"DirectoryIds": ["d-1234567890"], "Limit": 5})", out).has_value());
   EXPECT_EQ(out["Limit"], 5);
-  EXPECT_EQ(json_depth("{\"a\": \"[[[[\"}", 10), 1);
+  EXPECT_EQ(json_nesting_depth("{\"a\": \"[[[[\"}", 10), 1);
 }
 
 TEST(Model, ErrorStatusesComeFromTheModel) {

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "api/input_check.h"
+#include "common/json_depth.h"
 
 namespace borealis::api {
 
@@ -161,32 +162,13 @@ nlohmann::json to_wire(const ServiceModel& service, const ShapeRef& shape, const
 
 }  // namespace
 
-int json_depth(std::string_view text, int limit) {
-  int depth = 0, deepest = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') {
-      if (++depth > deepest) deepest = depth;
-      if (deepest > limit) return deepest;
-    } else if ((c == ']' || c == '}') && depth > 0) --depth;
-  }
-  return deepest;
-}
-
 std::optional<ApiError> decode_json_input(const ServiceModel& service, const nlohmann::json& operation,
                                           std::string_view body, nlohmann::json& out) {
   if (body.size() > kMaxJsonBody) {
     return ApiError{"SerializationException", "The request body is larger than " + std::to_string(kMaxJsonBody) + " bytes",
                     400, true};
   }
-  if (json_depth(body, kMaxJsonDepth) > kMaxJsonDepth) {
+  if (json_nesting_depth(body, kMaxJsonDepth) > kMaxJsonDepth) {
     return ApiError{"SerializationException", "The request body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels",
                     400, true};
   }

@@ -31,7 +31,4 @@ std::string json_response(const ServiceModel& service, const nlohmann::json& ope
 
 std::string json_error(const ApiError& error, std::string_view request_id);
 
-// The nesting depth of a JSON text (brackets outside strings), stopping early once past `limit`.
-int json_depth(std::string_view text, int limit);
-
 }  // namespace borealis::api

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "iam/values.h"
+#include "common/json_depth.h"
 
 namespace borealis::iam {
 namespace {
@@ -91,22 +92,8 @@ Status scan_text(std::string_view text, std::size_t max_chars) {
   const std::size_t chars = count_policy_chars(text);
   if (chars > max_chars)
     return make_error(Errc::too_large, "Cannot exceed quota for PolicySize: " + std::to_string(max_chars));
-  std::size_t depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '{' || c == '[') {
-      if (++depth > kMaxNestingDepth) return syntax("The document is nested too deeply.");
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      --depth;
-    }
-  }
+  constexpr int kLimit = static_cast<int>(kMaxNestingDepth);
+  if (json_nesting_depth(text, kLimit) > kLimit) return syntax("The document is nested too deeply.");
   return ok_status();
 }
 
