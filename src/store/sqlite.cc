@@ -62,12 +62,41 @@ Status exec(sqlite3* db, const char* sql) {
   return ok_status();
 }
 
-Result<Statement> Statement::prepare(sqlite3* db, std::string_view sql) {
+StmtHandle StatementCache::take(std::string_view sql) {
+  auto it = idle_.find(std::string(sql));
+  if (it == idle_.end() || it->second.empty()) return nullptr;
+  StmtHandle stmt = std::move(it->second.back());
+  it->second.pop_back();
+  --count_;
+  return stmt;
+}
+
+void StatementCache::give_back(std::string sql, StmtHandle stmt) {
+  // Reset ends the statement's read of the database (it would otherwise hold a read transaction open
+  // and keep checkpoints from finishing); cleared bindings drop copies of bound values.
+  sqlite3_reset(stmt.get());
+  sqlite3_clear_bindings(stmt.get());
+  if (count_ >= kMaxIdle) return;  // finalised by the handle
+  idle_[std::move(sql)].push_back(std::move(stmt));
+  ++count_;
+}
+
+Result<Statement> Statement::prepare(sqlite3* db, std::string_view sql, StatementCache* cache) {
+  if (cache != nullptr) {
+    if (StmtHandle idle = cache->take(sql)) return Statement(db, std::move(idle), cache, std::string(sql));
+  }
   sqlite3_stmt* raw = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
+  // PERSISTENT: a hint to SQLite that the statement lives long (it allocates it outside the
+  // lookaside pool).
+  int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), cache != nullptr ? SQLITE_PREPARE_PERSISTENT : 0,
+                              &raw, nullptr);
   StmtHandle stmt(raw);
   if (rc != SQLITE_OK) return make_sqlite_error(db, rc, "prepare");
-  return Statement(db, std::move(stmt));
+  return Statement(db, std::move(stmt), cache, cache != nullptr ? std::string(sql) : std::string());
+}
+
+Statement::~Statement() {
+  if (cache_ != nullptr && stmt_) cache_->give_back(std::move(sql_), std::move(stmt_));
 }
 
 void Statement::note_bind(int rc) {

@@ -10,7 +10,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "common/result.h"
 
@@ -35,10 +37,34 @@ Result<DbHandle> open_db(const std::string& path);
 // Runs one or more statements without results (DDL, PRAGMA, BEGIN/COMMIT).
 Status exec(sqlite3* db, const char* sql);
 
+// Idle prepared statements of one connection, by SQL text. Preparing (parsing and planning) costs
+// more than running the short lookups the store makes (an IAM login check makes about ten), so a
+// statement goes back here when its Statement dies, reset and unbound, and the next prepare of the
+// same text takes it. One connection, one thread: no lock. Bounded, so odd one-off texts cannot grow
+// it without end.
+class StatementCache {
+ public:
+  static constexpr std::size_t kMaxIdle = 256;
+  StmtHandle take(std::string_view sql);  // null when none is idle
+  void give_back(std::string sql, StmtHandle stmt);
+
+ private:
+  std::unordered_map<std::string, std::vector<StmtHandle>> idle_;
+  std::size_t count_ = 0;
+};
+
 // A prepared statement: bind by 1-based index, step, read columns by 0-based index.
 class Statement {
  public:
-  static Result<Statement> prepare(sqlite3* db, std::string_view sql);
+  // With a cache, the statement comes from it when one is idle and returns to it when this dies; the
+  // cache must outlive the Statement (the Store owns both the connection and its cache).
+  static Result<Statement> prepare(sqlite3* db, std::string_view sql, StatementCache* cache = nullptr);
+  Statement(Statement&& other) noexcept
+      : db_(other.db_), stmt_(std::move(other.stmt_)), bind_rc_(other.bind_rc_), cache_(other.cache_),
+        sql_(std::move(other.sql_)) {}
+  Statement& operator=(Statement&&) = delete;
+  Statement(const Statement&) = delete;
+  ~Statement();
 
   Statement& bind(int index, std::string_view text);
   Statement& bind(int index, std::int64_t value);
@@ -60,12 +86,15 @@ class Statement {
   bool column_is_null(int col) const;
 
  private:
-  Statement(sqlite3* db, StmtHandle stmt) : db_(db), stmt_(std::move(stmt)) {}
+  Statement(sqlite3* db, StmtHandle stmt, StatementCache* cache, std::string sql)
+      : db_(db), stmt_(std::move(stmt)), cache_(cache), sql_(std::move(sql)) {}
   void note_bind(int rc);
 
   sqlite3* db_ = nullptr;  // not owned; outlived by the Store that owns the connection
   StmtHandle stmt_;
   int bind_rc_ = SQLITE_OK;
+  StatementCache* cache_ = nullptr;
+  std::string sql_;  // the cache's key; empty without a cache
 };
 
 // BEGIN IMMEDIATE on construction (take the write lock up front so a read→write upgrade can never

@@ -18,6 +18,9 @@ namespace borealis::store {
 
 struct Store::Impl {
   sqlite::DbHandle db;
+  // Declared after `db`, so destroyed first: cached statements are finalised before the connection
+  // closes (close_v2 would wait for them anyway).
+  sqlite::StatementCache statements;
   int version = 0;
   int tx_depth = 0;
   // Handed out by allocate_* but maybe not yet written; see store.h.
@@ -26,7 +29,7 @@ struct Store::Impl {
 
   sqlite3* raw() const { return db.get(); }
 
-  Result<sqlite::Statement> prepare(std::string_view sql) { return sqlite::Statement::prepare(raw(), sql); }
+  Result<sqlite::Statement> prepare(std::string_view sql) { return sqlite::Statement::prepare(raw(), sql, &statements); }
 
   // Runs `body` in a transaction unless one is already open (then it joins the outer one).
   Status in_transaction(const std::function<Status()>& body) {

@@ -133,6 +133,29 @@ TEST_F(StoreTest, ClusterCrud) {
   EXPECT_NE(again->resource_id, created->resource_id);
 }
 
+// Statements are cached per connection: a reused one must see its new bindings only, and one
+// dropped before it finished (list_clusters reads every row; get_cluster stops at the first) must not
+// keep a read open that hides later commits of another connection.
+TEST_F(StoreTest, CachedStatementsRebindAndDoNotPinOldSnapshots) {
+  auto s = Store::open(path_);
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE(s->create_cluster(sample_cluster("db1", "127.0.10.1")).ok());
+  ASSERT_TRUE(s->create_cluster(sample_cluster("db2", "127.0.10.2")).ok());
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(s->get_cluster("db1")->endpoint_address, "127.0.10.1");
+    EXPECT_EQ(s->get_cluster("db2")->endpoint_address, "127.0.10.2");
+    auto missing = s->get_cluster("db3");
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(missing.error().code, Errc::not_found);
+  }
+  auto other = Store::open(path_);
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(other->create_cluster(sample_cluster("db3", "127.0.10.3")).ok());
+  ASSERT_TRUE(s->get_cluster("db3").ok());
+  EXPECT_EQ(s->list_clusters()->size(), 3u);
+  EXPECT_TRUE(s->idle());
+}
+
 TEST_F(StoreTest, InstanceCrud) {
   auto s = Store::open(path_);
   ASSERT_TRUE(s.ok());
