@@ -208,6 +208,11 @@ class IamLogin(unittest.TestCase):
 
     def test_token_over_plain_tcp_is_refused_before_it_is_sent(self):
         self.assert_refused("iam_app", self.token(self.allowed), "IAM authentication requires an SSL connection", tls=False)
+        # Still an IAM login attempt for the audit.
+        lines = [l for l in self.server.gateway_log().splitlines() if "method=iam" in l and "without TLS" in l]
+        self.assertTrue(lines, self.server.gateway_log()[-2000:])
+        self.assertIn('role=\\"iam_app\\"', lines[-1])
+        self.assertIn("outcome=refused", lines[-1])
 
     def test_a_one_mebibyte_password_packet_is_refused(self):
         import psycopg2

@@ -279,11 +279,17 @@ void Session::on_role_facts(Result<auth::RoleFacts> facts) {
   auth::Selection sel = auth::select_method(role_, conn);
   method_ = sel.method;
   switch (sel.method) {
-    case auth::Method::refuse:
-      log::info("auth", "endpoint={} peer={} role=\"{}\" method=none outcome=refused reason=\"{}\"", endpoint_->config.name,
-                peer_, user_, sel.log_reason.empty() ? sel.client_message : sel.log_reason);
+    case auth::Method::refuse: {
+      // Refusals before any exchange still belong to the role's method (an IAM role over plain TCP is
+      // an IAM login attempt), so audits filtered by method see them.
+      const char* method = role_.member_of_rds_iam == role_.member_of_rds_ad ? "none"
+                           : role_.member_of_rds_iam                         ? "iam"
+                                                                             : "gss";
+      log::info("auth", "endpoint={} peer={} role=\"{}\" method={} outcome=refused reason=\"{}\"", endpoint_->config.name,
+                peer_, user_, method, sel.log_reason.empty() ? sel.client_message : sel.log_reason);
       fail(fatal(sel.sqlstate, sel.client_message));
       break;
+    }
     case auth::Method::scram:
     case auth::Method::mock_scram: {
       bool mock = sel.method == auth::Method::mock_scram;
