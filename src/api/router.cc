@@ -306,11 +306,7 @@ http::Response Router::dispatch(Exchange& ex, const http::Request& request, std:
     iam::Evaluation evaluation = options_.authorize ? options_.authorize(caller, rc) : iam::Evaluation{};
     if (!evaluation.allowed()) {
       log::info(kLogComponent, "request_id={} denied: {}", ex.request_id, evaluation.describe(iam_action));
-      std::string why = evaluation.decision == iam::Decision::explicit_deny
-                            ? "with an explicit deny in an identity-based policy"
-                            : "because no identity-based policy allows the " + iam_action + " action";
-      std::string message = "User: " + caller.arn + " is not authorized to perform: " + iam_action +
-                            " on resource: " + rc.resource + " " + why;
+      const std::string message = evaluation.denial_message(caller.arn, iam_action, rc.resource);
       if (ec2) return answer_error(ApiError{"UnauthorizedOperation", "You are not authorized to perform this operation. " + message, 403, true});
       if (service.protocol() == Protocol::json) return answer_error(ApiError{"AccessDeniedException", message, 400, true});
       return answer_error(ApiError{"AccessDenied", message, 403, true});

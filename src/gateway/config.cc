@@ -67,7 +67,8 @@ Result<GatewayConfig> parse_gateway_config(std::string_view text) {
             read_field(j, "pool_idle_timeout_s", c.pool_idle_timeout_s, err, false) &&
             read_field(j, "queue_timeout_s", c.queue_timeout_s, err, false) &&
             read_field(j, "shutdown_timeout_s", c.shutdown_timeout_s, err, false) &&
-            read_field(j, "max_clients", c.max_clients, err, false);
+            read_field(j, "max_clients", c.max_clients, err, false) &&
+            read_field(j, "iam_login_socket", c.iam_login_socket, err, false);
   if (!ok) return make_error(Errc::invalid_argument, "gateway config: " + err);
   c.mock_secret = Secret(std::move(mock));
   auto eps = j.find("endpoints");
@@ -123,6 +124,7 @@ std::string render_gateway_config(const GatewayConfig& c) {
   j["queue_timeout_s"] = c.queue_timeout_s;
   j["shutdown_timeout_s"] = c.shutdown_timeout_s;
   j["max_clients"] = c.max_clients;
+  j["iam_login_socket"] = c.iam_login_socket;
   j["endpoints"] = json::array();
   for (const auto& e : c.endpoints) {
     json kerberos = nullptr;

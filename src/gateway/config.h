@@ -64,6 +64,9 @@ struct GatewayConfig {
   int queue_timeout_s = 30;         // a client waits this long for a backend when the pool is full
   int shutdown_timeout_s = 30;      // graceful shutdown waits this long for clients to leave
   int max_clients = 10000;
+  // The control plane's unix socket that checks IAM tokens (auth/iam_exchange.h). Empty, or nobody
+  // listening: IAM token logins are refused, closed; SCRAM and Kerberos logins do not need it.
+  std::string iam_login_socket;
   std::vector<EndpointConfig> endpoints;
 };
 

@@ -19,6 +19,7 @@
 #include "crypto/hash.h"
 #include "crypto/tls.h"
 #include "gateway/catalog.h"
+#include "gateway/iam_client.h"
 #include "gateway/kerberos.h"
 #include "gateway/pool.h"
 #include "gateway/session.h"
@@ -88,6 +89,7 @@ Result<std::unique_ptr<Gateway>> Gateway::create(GatewayOptions options) {
   gw->catalog_ = std::make_unique<Catalog>(*gw->reactor_);
   // Two workers: a slow keytab read or replay-cache lock wait on one does not stall every login.
   gw->kerberos_ = std::make_unique<KerberosService>(*gw->reactor_, kKerberosWorkers);
+  gw->iam_ = std::make_unique<IamClient>(*gw->reactor_);
   gw->next_cancel_pid_ = static_cast<std::int32_t>(random::u32() % (1u << 30)) + 1;
   if (auto s = gw->load_config(); !s) return std::move(s).error();
   gw->reactor_->set_tick([self] { self->on_tick(); });
@@ -98,6 +100,7 @@ Gateway::~Gateway() {
   sessions_.clear();
   listeners_.clear();
   pools_.clear();
+  iam_.reset();
   kerberos_.reset();
   catalog_.reset();
 }

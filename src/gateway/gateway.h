@@ -1,6 +1,6 @@
 // The data plane process: listeners for every endpoint in the control plane's config, client
 // sessions, one backend pool per instance, the cancel-key registry, config reload, and graceful
-// shutdown. Runs one event loop; catalog lookups and Kerberos acceptor steps run on worker threads.
+// shutdown. Runs one event loop; catalog lookups, Kerberos acceptor steps and IAM token questions run on worker threads.
 #pragma once
 
 #include <chrono>
@@ -21,6 +21,7 @@ class TlsServerContext;
 namespace borealis::gateway {
 
 class Catalog;
+class IamClient;
 class KerberosService;
 class Pool;
 class Session;
@@ -48,6 +49,7 @@ class Gateway {
   Reactor& reactor() { return *reactor_; }
   Catalog& catalog() { return *catalog_; }
   KerberosService& kerberos() { return *kerberos_; }
+  IamClient& iam() { return *iam_; }
   const GatewayConfig& config() const { return config_; }
 
   // Cancel keys handed to clients (BackendKeyData) and their sessions.
@@ -72,6 +74,7 @@ class Gateway {
   std::unique_ptr<Reactor> reactor_;
   std::unique_ptr<Catalog> catalog_;
   std::unique_ptr<KerberosService> kerberos_;
+  std::unique_ptr<IamClient> iam_;
   GatewayConfig config_;
   std::string config_text_;
   std::unordered_map<std::string, std::unique_ptr<Listener>> listeners_;  // by endpoint name

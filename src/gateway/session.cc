@@ -13,12 +13,14 @@
 #include "gateway/catalog.h"
 #include "gateway/gateway.h"
 #include "gateway/gss_transport.h"
+#include "gateway/iam_client.h"
 #include "gateway/kerberos.h"
 #include "gateway/pool.h"
 #include "krb/acceptor.h"
 #include "pgwire/frame.h"
 #include "pgwire/gssenc.h"
 #include "pgwire/startup.h"
+#include "sigv4/presigned.h"
 
 namespace borealis::gateway {
 namespace {
@@ -50,7 +52,7 @@ bool names_reserved_setting(std::string_view text) {
 // States in which the gateway, not the client, must act next: its bytes wait in the buffer.
 bool waits_for_gateway(Session::State s) {
   using S = Session::State;
-  return s == S::lookup || s == S::gssenc_wait || s == S::gss_wait || s == S::waiting_backend;
+  return s == S::lookup || s == S::gssenc_wait || s == S::gss_wait || s == S::iam_wait || s == S::waiting_backend;
 }
 
 // Whether the endpoint's security-group ingress admits `peer` ("ip:port"); true when it has none.
@@ -138,6 +140,7 @@ void Session::handle_input() {
     case State::sasl_first:
     case State::sasl_final: handle_sasl(); break;
     case State::gss_auth: handle_gss_auth(); break;
+    case State::iam_password: handle_iam_password(); break;
     default: break;  // lookup / gss waits / waiting_backend: the client must wait for us; keep its bytes
   }
   if (state_ != State::closed && fill == SocketIo::Fill::closed) close("client disconnected");
@@ -317,9 +320,16 @@ void Session::on_role_facts(Result<auth::RoleFacts> facts) {
       io_.reading = true;
       handle_gss_auth();
       break;
-    case auth::Method::iam_token:
-      fail(fatal("28000", "this authentication method is not available on this gateway yet"));
+    case auth::Method::iam_token: {
+      // select_method chose this only inside TLS: the token is a bearer credential.
+      std::string msg;
+      pgwire::encode_auth_cleartext_password(msg);
+      send(msg);
+      state_ = State::iam_password;
+      io_.reading = true;
+      handle_iam_password();
       break;
+    }
   }
   update_interest();
 }
@@ -495,6 +505,76 @@ void Session::audit_gss(std::string_view outcome, std::string_view reason) {
             outcome, reason);
 }
 
+void Session::handle_iam_password() {
+  if (state_ != State::iam_password) return;
+  pgwire::FrameDecode d = pgwire::decode_frame(io_.in.view(), pgwire::kMaxAuthMessage);
+  if (d.status == pgwire::FrameDecode::Status::need_more) return;
+  if (d.status == pgwire::FrameDecode::Status::error) {
+    audit_iam("refused", d.error.message);
+    return fail(fatal("08P01", "invalid password packet: " + d.error.message));
+  }
+  if (d.frame.type != 'p') {
+    audit_iam("refused", "expected a password message");
+    return fail(fatal("08P01", "expected password response, got message type " +
+                                   std::to_string(static_cast<unsigned char>(d.frame.type))));
+  }
+  auto password = pgwire::parse_password_message(d.frame.body);
+  io_.in.consume(d.consumed);
+  if (!password.ok()) {
+    audit_iam("refused", "malformed password message");
+    return fail(fatal("08P01", "malformed password message"));
+  }
+  Secret token(std::move(password).value());
+  // What needs no key is checked here, so junk (an old password, a truncated token) never reaches the
+  // control plane; the control plane checks everything again with the key.
+  auto parsed = sigv4::parse_db_auth_token(token.reveal());
+  if (!parsed) {
+    audit_iam("refused", sigv4::to_string(parsed.error().check));
+    return fail(fatal("28P01", "IAM authentication failed for user \"" + user_ + "\"",
+                      "The password is not a valid IAM authentication token: " + parsed.error().message));
+  }
+  iam_access_key_id_ = std::string(parsed->credential.access_key_id);
+  auth::IamLoginQuestion question;
+  question.cluster_id = endpoint_->config.cluster_id;
+  question.db_user = user_;
+  question.client_address = peer_.substr(0, peer_.rfind(':'));
+  question.token = std::move(token);
+  state_ = State::iam_wait;
+  io_.reading = false;
+  Gateway* gw = &gateway_;
+  std::uint64_t id = id_;
+  gateway_.iam().check(gateway_.config().iam_login_socket, std::move(question), [gw, id](auth::IamLoginAnswer answer) {
+    if (Session* s = gw->find_session(id)) s->on_iam_answer(std::move(answer));
+  });
+}
+
+void Session::on_iam_answer(auth::IamLoginAnswer answer) {
+  if (state_ != State::iam_wait) return;
+  if (!answer.access_key_id.empty()) iam_access_key_id_ = answer.access_key_id;
+  iam_principal_ = answer.principal;
+  switch (answer.outcome) {
+    case auth::IamLoginOutcome::allowed:
+      audit_iam("allowed", answer.log_reason);
+      authenticated();
+      break;
+    case auth::IamLoginOutcome::refused:
+      audit_iam("refused", answer.log_reason);
+      fail(fatal("28P01", "IAM authentication failed for user \"" + user_ + "\"", answer.client_message));
+      break;
+    case auth::IamLoginOutcome::unavailable:
+      audit_iam("unavailable", answer.log_reason);
+      fail(fatal("57P03", answer.client_message.empty() ? "IAM authentication is unavailable" : answer.client_message));
+      break;
+  }
+  if (state_ != State::closed) update_interest();
+}
+
+void Session::audit_iam(std::string_view outcome, std::string_view reason) {
+  log::info("auth", "endpoint={} peer={} role=\"{}\" method=iam access_key_id={} principal=\"{}\" outcome={} reason=\"{}\"",
+            endpoint_->config.name, peer_, user_, iam_access_key_id_.empty() ? "-" : iam_access_key_id_, iam_principal_,
+            outcome, reason);
+}
+
 std::string Session::pool_key() const {
   // A reused backend must have been started with exactly these parameters.
   std::vector<std::pair<std::string, std::string>> sorted(backend_params_.begin() + 2, backend_params_.end());
@@ -516,11 +596,15 @@ void Session::authenticated() {
   std::string ok;
   pgwire::encode_auth_ok(ok);
   send(ok);
+  // The client may have left while a worker was deciding: the session is closed and about to be
+  // destroyed, and must not be handed to the pool.
+  if (state_ == State::closed) return;
   // As PostgreSQL: rolcanlogin is checked after authentication succeeds.
   if (!role_.can_login) return fail(fatal("28000", "role \"" + user_ + "\" is not permitted to log in"));
   // How the client logged in, for SHOW borealis.* in its session (and part of the pool key).
-  backend_params_.emplace_back("borealis.auth_method", method_ == auth::Method::gss ? "gss" : "scram");
-  backend_params_.emplace_back("borealis.auth_principal", gss_principal_);
+  const char* method = method_ == auth::Method::gss ? "gss" : method_ == auth::Method::iam_token ? "iam" : "scram";
+  backend_params_.emplace_back("borealis.auth_method", method);
+  backend_params_.emplace_back("borealis.auth_principal", method_ == auth::Method::iam_token ? iam_principal_ : gss_principal_);
   backend_params_.emplace_back("borealis.gss_encrypted", gss_encrypted_ ? "on" : "off");
   state_ = State::waiting_backend;
   io_.reading = false;
@@ -648,6 +732,8 @@ void Session::tick(std::chrono::steady_clock::time_point now) {
     case State::sasl_final:
     case State::gss_auth:
     case State::gss_wait:
+    case State::iam_password:
+    case State::iam_wait:
       if (now >= auth_deadline_) {
         if (state_ == State::startup || state_ == State::tls_handshake || state_ == State::gssenc_handshake ||
             state_ == State::gssenc_wait)

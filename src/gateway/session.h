@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "auth/iam_exchange.h"
 #include "auth/method.h"
 #include "gateway/backend.h"
 #include "gateway/frame_scanner.h"
@@ -42,6 +43,8 @@ class Session final : public Reactor::Handler {
     sasl_final,
     gss_auth,          // after AuthenticationGSS: waiting for the client's GSSResponse
     gss_wait,          // an acceptor step of the GSS login runs on a Kerberos worker
+    iam_password,      // after AuthenticationCleartextPassword: waiting for the IAM token
+    iam_wait,          // the control plane is checking the token
     waiting_backend,
     linked,
     closing,
@@ -85,6 +88,9 @@ class Session final : public Reactor::Handler {
   void gssenc_established();
   void gss_established();
   void audit_gss(std::string_view outcome, std::string_view reason);
+  void handle_iam_password();
+  void on_iam_answer(auth::IamLoginAnswer answer);
+  void audit_iam(std::string_view outcome, std::string_view reason);
   void authenticated();
   std::string pool_key() const;
   void relay_client_to_backend();
@@ -113,6 +119,8 @@ class Session final : public Reactor::Handler {
   bool gss_encrypted_ = false;  // the transport is GSSAPI encryption
   std::unique_ptr<krb::Acceptor> gss_;  // the exchange in progress (null while a worker holds it)
   std::string gss_principal_;           // the client principal GSSAPI established
+  std::string iam_access_key_id_;       // the key an IAM token named (audit only)
+  std::string iam_principal_;           // the IAM principal the control plane verified
 
   std::string user_;
   std::string database_;

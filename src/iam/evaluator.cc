@@ -40,6 +40,14 @@ std::string Evaluation::describe(std::string_view action) const {
   return out;
 }
 
+std::string Evaluation::denial_message(std::string_view principal_arn, std::string_view action,
+                                      std::string_view resource) const {
+  std::string out = "User: " + std::string(principal_arn) + " is not authorized to perform: " + std::string(action) +
+                    " on resource: " + std::string(resource) + " ";
+  if (decision == Decision::explicit_deny) return out + "with an explicit deny in an identity-based policy";
+  return out + "because no identity-based policy allows the " + std::string(action) + " action";
+}
+
 bool action_matches(std::string_view pattern, std::string_view action) noexcept {
   return glob_match(literal_pattern(pattern), action, /*ignore_case=*/true);
 }

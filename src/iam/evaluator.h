@@ -48,6 +48,10 @@ struct Evaluation {
   // "allow by AmazonRDSDirectoryServiceAccess statement 0", "deny-explicit by inline:x statement 2 (Sid NoDrop)",
   // "deny-implicit: no statement allows rds:CreateDBCluster" — for logs and API error messages.
   std::string describe(std::string_view action) const;
+  // AWS's wording of a refusal, for the caller: "User: ARN is not authorized to perform: ACTION on
+  // resource: RESOURCE with an explicit deny in an identity-based policy" (or "because no
+  // identity-based policy allows the ACTION action"). Names no policy or statement.
+  std::string denial_message(std::string_view principal_arn, std::string_view action, std::string_view resource) const;
 };
 
 Evaluation evaluate(std::span<const PolicyRef> policies, const RequestContext& request);

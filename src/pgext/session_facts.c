@@ -28,7 +28,7 @@ borealis_define_session_facts(void)
 							   "How the client authenticated at the borealis gateway (scram, gss, iam).",
 							   NULL, &auth_method, "", PGC_BACKEND, flags, NULL, NULL, NULL);
 	DefineCustomStringVariable("borealis.auth_principal",
-							   "The Kerberos principal the client authenticated as (empty unless gss).",
+							   "Who the client authenticated as: the Kerberos principal (gss) or the IAM principal ARN (iam).",
 							   NULL, &auth_principal, "", PGC_BACKEND, flags, NULL, NULL, NULL);
 	DefineCustomBoolVariable("borealis.gss_encrypted",
 							 "Whether the client's connection to the gateway is GSSAPI-encrypted.",

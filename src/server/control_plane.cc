@@ -15,7 +15,9 @@
 #include "server/client_sources.h"
 #include "server/rds_domain_join.h"
 #include "server/api_service.h"
+#include "server/cluster_requests.h"
 #include "server/data_dir.h"
+#include "server/iam_login_service.h"
 #include "server/reconciler.h"
 #include "server/tls_material.h"
 #include "store/store.h"
@@ -49,10 +51,19 @@ std::string self_exe() {
   return std::string(buf, static_cast<std::size_t>(n));
 }
 
-Status ensure_settings(store::Store& store) {
+Status ensure_settings(store::Store& store, const std::string& region) {
   auto mock = store.get_setting("mock_scram_secret");
   if (!mock.ok()) return std::move(mock).error();
-  if (!*mock) return store.set_setting("mock_scram_secret", random::hex(64));
+  if (!*mock) {
+    if (auto s = store.set_setting("mock_scram_secret", random::hex(64)); !s) return s;
+  }
+  // The region of this server's clusters: their endpoint names carry it and IAM tokens are scoped to
+  // it. Fixed by the first start, so names already handed out stay valid.
+  auto stored = store.get_setting("region");
+  if (!stored.ok()) return std::move(stored).error();
+  if (!*stored) return store.set_setting("region", region);
+  if (**stored != region)
+    log::warn("server", "clusters of this data dir are in region {} (set at its first start), not --region {}", **stored, region);
   return ok_status();
 }
 
@@ -66,6 +77,30 @@ std::string stdin_exec_path() {
   if (::access(beside.c_str(), X_OK) == 0) return beside;
   return BOREALIS_STDIN_EXEC;
 }
+
+namespace {
+
+Result<std::unique_ptr<IamLoginService>> start_iam_login_service(const DataDir& dir, store::Store& store,
+                                                                  const supervise::ServiceUser& user,
+                                                                  const ServerOptions& options,
+                                                                  const std::string& account_id) {
+  auto naming = load_endpoint_naming(store);
+  if (!naming.ok()) return std::move(naming).error();
+  IamLoginServiceOptions o;
+  o.socket_path = dir.iam_login_socket();
+  o.store_path = dir.store_path();
+  o.settings.api.account_id = account_id;
+  o.settings.api.data_dir = dir.root;
+  o.settings.api.default_region = options.default_region;
+  o.settings.region = naming->region;
+  o.owner_uid = user.uid;
+  o.owner_gid = user.gid;
+  o.chown_socket = !user.is_current_user;
+  o.peers = {user.uid, ::geteuid()};
+  return IamLoginService::start(std::move(o));
+}
+
+}  // namespace
 
 int run_server(const ServerOptions& options) {
   DataDir dir{options.data_dir.empty() ? default_data_dir() : options.data_dir};
@@ -97,7 +132,7 @@ int run_server(const ServerOptions& options) {
     log::error("server", "store: {}", store.error().message);
     return 1;
   }
-  if (auto s = ensure_settings(*store); !s) {
+  if (auto s = ensure_settings(*store, options.default_region); !s) {
     log::error("server", "settings: {}", s.error().message);
     return 1;
   }
@@ -122,6 +157,9 @@ int run_server(const ServerOptions& options) {
   }
 
   std::unique_ptr<ApiService> api;
+  // IAM token logins are answered next to the API (they need its account); without the API the
+  // gateway finds no socket and refuses them, closed.
+  std::unique_ptr<IamLoginService> iam_logins;
   if (options.api_enabled) {
     ApiServiceOptions ao;
     ao.port = options.api_port;
@@ -143,6 +181,12 @@ int run_server(const ServerOptions& options) {
     api = std::move(started).value();
     log::info("server", "AWS API: AWS_SHARED_CREDENTIALS_FILE={} AWS_CONFIG_FILE={} aws --endpoint-url {} rds describe-db-clusters",
               api->credentials_file(), api->config_file(), api->endpoint_url());
+    auto iam_login = start_iam_login_service(dir, *store, *user, options, api->account_id());
+    if (!iam_login.ok()) {
+      log::error("server", "IAM logins: {}", iam_login.error().message);
+      return 1;
+    }
+    iam_logins = std::move(iam_login).value();
   }
   log::info("server", "borealis server running: data dir {}, service user {} (uid {})", dir.root, user->name, user->uid);
   supervise::Supervisor supervisor;
@@ -182,6 +226,7 @@ int run_server(const ServerOptions& options) {
     }
   }
   if (api) api->stop();  // no new desired state while the processes stop
+  if (iam_logins) iam_logins->stop();
   reconciler.shutdown();
   supervisor.stop_all();
   log::info("server", "stopped");

@@ -33,6 +33,8 @@ struct DataDir {
   std::string gateway_krb5_conf() const { return gateway_dir() + "/krb5.conf"; }
   std::string endpoint_keytab(const std::string& name) const { return gateway_dir() + "/" + name + ".keytab"; }
   std::string replay_cache_dir() const { return gateway_dir() + "/rcache"; }
+  // Where the control plane answers the gateway's IAM login questions (server/iam_login_service.h).
+  std::string iam_login_socket() const { return gateway_dir() + "/iam.sock"; }
   std::string replay_cache(const std::string& name) const { return replay_cache_dir() + "/" + name; }
   std::string logs_dir() const { return root + "/logs"; }
   std::string gateway_log() const { return logs_dir() + "/gateway.log"; }

@@ -210,6 +210,7 @@ Status Reconciler::write_gateway_config() {
   gateway::GatewayConfig gc;
   gc.mock_secret = Secret(**mock);
   gc.auth_timeout_s = options_.gateway_auth_timeout_s;
+  gc.iam_login_socket = dir_.iam_login_socket();
   auto clusters = store_.list_clusters();
   if (!clusters.ok()) return std::move(clusters).error();
   for (const store::ClusterRecord& c : *clusters) {

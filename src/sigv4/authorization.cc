@@ -52,7 +52,7 @@ std::string_view trim_spaces(std::string_view s) {
 
 }  // namespace
 
-AuthResult<CredentialScope> parse_credential(std::string_view text) {
+AuthResult<CredentialScopeView> parse_credential_view(std::string_view text) {
   std::string_view parts[5];
   std::size_t n = 0;
   std::size_t start = 0;
@@ -79,14 +79,25 @@ AuthResult<CredentialScope> parse_credential(std::string_view text) {
     return auth_error(AwsErrorCode::SignatureDoesNotMatch, Check::wrong_terminator,
                       "credential should be scoped with a valid terminator: 'aws4_request'");
   }
-  return CredentialScope{std::string(akid), std::string(date), std::string(region), std::string(service)};
+  return CredentialScopeView(akid, date, region, service);
 }
 
-AuthResult<std::vector<std::string>> parse_signed_headers(std::string_view text) {
-  std::vector<std::string> names;
+AuthResult<CredentialScope> parse_credential(std::string_view text) {
+  auto view = parse_credential_view(text);
+  if (!view) return std::move(view).error();
+  return view->owned();
+}
+
+namespace {
+
+// The one walk over a signed-header list: each name is checked, then handed to `take`.
+template <class Take>
+std::optional<AuthError> walk_signed_headers(std::string_view text, Take take) {
+  std::size_t count = 0;
+  std::string_view previous;
   std::size_t start = 0;
   while (true) {
-    if (names.size() == kMaxSignedHeaders) {
+    if (count == kMaxSignedHeaders) {
       return incomplete(Check::bad_signed_headers, "more than " + std::to_string(kMaxSignedHeaders) + " signed headers");
     }
     const std::size_t semi = text.find(';', start);
@@ -95,20 +106,41 @@ AuthResult<std::vector<std::string>> parse_signed_headers(std::string_view text)
     if (name.empty() || !all_of(name, is_header_name_char)) {
       return incomplete(Check::bad_signed_headers, "signed headers must be lower-case header names separated by ';'");
     }
-    if (!names.empty() && !(names.back() < name)) {
+    if (count > 0 && !(previous < name)) {
       return incomplete(Check::bad_signed_headers, "signed headers must be sorted and unique");
     }
-    names.emplace_back(name);
+    take(name);
+    previous = name;
+    ++count;
     if (semi == std::string_view::npos) break;
     start = semi + 1;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+AuthResult<std::vector<std::string>> parse_signed_headers(std::string_view text) {
+  std::vector<std::string> names;
+  if (auto bad = walk_signed_headers(text, [&names](std::string_view name) { names.emplace_back(name); })) {
+    return std::move(*bad);
   }
   return names;
 }
 
-AuthResult<std::string> parse_signature(std::string_view text) {
+std::optional<AuthError> check_signed_headers(std::string_view text) {
+  return walk_signed_headers(text, [](std::string_view) {});
+}
+
+std::optional<AuthError> check_signature(std::string_view text) {
   if (text.size() != kSignatureHexLength || !is_lower_hex(text)) {
     return incomplete(Check::bad_signature_format, "signature must be 64 lower-case hex digits");
   }
+  return std::nullopt;
+}
+
+AuthResult<std::string> parse_signature(std::string_view text) {
+  if (auto bad = check_signature(text)) return std::move(*bad);
   return std::string(text);
 }
 

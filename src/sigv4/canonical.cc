@@ -3,6 +3,7 @@
 #include "sigv4/canonical.h"
 
 #include <algorithm>
+#include <array>
 
 #include "sigv4/encoding.h"
 
@@ -20,11 +21,14 @@ bool header_name_equals(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
+void append_lower(std::string& out, std::string_view s) {
+  for (char c : s) out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+}
+
 std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  std::string out;
+  out.reserve(s.size());
+  append_lower(out, s);
   return out;
 }
 
@@ -120,12 +124,17 @@ std::string credential_scope(std::string_view date8, std::string_view region, st
 
 std::string string_to_sign(std::string_view amz_date, std::string_view scope,
                            std::string_view canonical_request_text) {
-  const std::string hash = crypto::hex_encode(crypto::as_view(crypto::sha256(canonical_request_text)));
-  return join_with('\n', {kAlgorithm, amz_date, scope, hash});
+  const std::array<char, 64> hash = crypto::hex_digest(crypto::sha256(canonical_request_text));
+  return join_with('\n', {kAlgorithm, amz_date, scope, std::string_view(hash.data(), hash.size())});
 }
 
 std::string signature_hex(const crypto::Digest32& signing_key, std::string_view sts) {
   return crypto::hex_encode(crypto::as_view(crypto::hmac_sha256(crypto::as_view(signing_key), sts)));
+}
+
+bool signature_matches(const crypto::Digest32& signing_key, std::string_view sts, std::string_view presented) {
+  const std::array<char, 64> expected = crypto::hex_digest(crypto::hmac_sha256(crypto::as_view(signing_key), sts));
+  return crypto::constant_time_equal(std::string_view(expected.data(), expected.size()), presented);
 }
 
 }  // namespace borealis::sigv4

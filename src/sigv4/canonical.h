@@ -62,8 +62,12 @@ std::string string_to_sign(std::string_view amz_date, std::string_view scope,
 
 // hex(HMAC(kSigning, string_to_sign)): the value of Signature= / X-Amz-Signature.
 std::string signature_hex(const crypto::Digest32& signing_key, std::string_view string_to_sign);
+// Whether `presented` is signature_hex(signing_key, string_to_sign), compared in constant time.
+bool signature_matches(const crypto::Digest32& signing_key, std::string_view string_to_sign,
+                       std::string_view presented);
 
 bool header_name_equals(std::string_view a, std::string_view b) noexcept;
 std::string to_lower(std::string_view s);
+void append_lower(std::string& out, std::string_view s);
 
 }  // namespace borealis::sigv4

@@ -44,23 +44,28 @@ std::string uri_encode(std::string_view in, bool keep_slash) {
   return out;
 }
 
-std::optional<std::string> percent_decode(std::string_view in) {
-  std::string out;
+bool percent_decode_append(std::string& out, std::string_view in) {
   std::size_t pos = in.find('%');
-  if (pos == std::string_view::npos) return std::string(in);  // the common case: nothing encoded
-  out.reserve(in.size());
   std::size_t run = 0;
   while (pos != std::string_view::npos) {
-    if (in.size() - pos < 3) return std::nullopt;
+    if (in.size() - pos < 3) return false;
     const int hi = hex_value(in[pos + 1]);
     const int lo = hex_value(in[pos + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
+    if (hi < 0 || lo < 0) return false;
     out.append(in.data() + run, pos - run);
     out.push_back(static_cast<char>(hi * 16 + lo));
     run = pos + 3;
     pos = in.find('%', run);
   }
   out.append(in.data() + run, in.size() - run);
+  return true;
+}
+
+std::optional<std::string> percent_decode(std::string_view in) {
+  if (in.find('%') == std::string_view::npos) return std::string(in);  // the common case: nothing encoded
+  std::string out;
+  out.reserve(in.size());
+  if (!percent_decode_append(out, in)) return std::nullopt;
   return out;
 }
 

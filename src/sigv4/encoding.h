@@ -35,6 +35,9 @@ std::string uri_encode(std::string_view in, bool keep_slash);
 // Decodes %XX (either hex case). Returns nullopt for a '%' not followed by two hex digits. '+' stays
 // '+' (RFC 3986, not form encoding): SigV4 clients encode a space as %20.
 std::optional<std::string> percent_decode(std::string_view in);
+// The same, appended to `out`; false (with `out` holding part of the input) on a bad escape. Never
+// appends more bytes than `in` has.
+bool percent_decode_append(std::string& out, std::string_view in);
 
 // Trimall: leading/trailing whitespace removed and inner runs collapsed to one space, with Python's
 // str.split() notion of ASCII whitespace (space, \t \n \v \f \r and \x1c-\x1f). Python also splits

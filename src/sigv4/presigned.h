@@ -9,6 +9,7 @@
 // but the access key id, dates, region, service, host and port.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -52,11 +53,55 @@ struct DbAuthToken {
 
 AuthResult<DbAuthToken> parse_db_auth_token(std::string_view token);
 
+// The same fields as views, for verify_db_auth_token, which copies nothing until a token has
+// verified: views into the token text, or into a DecodedTokenValues for the values that
+// percent-decoding changed (the credential's "%2F"s, a session token's "%2B"s). Valid only while
+// both are.
+struct DbAuthTokenView {
+  std::string_view host;
+  std::uint16_t port = 0;
+  std::string_view action;
+  std::string_view db_user;
+  std::string_view algorithm;
+  CredentialScopeView credential;
+  std::string_view amz_date;
+  Seconds date{};
+  std::uint32_t expires_seconds = 0;
+  std::string_view signed_headers_text;
+  bool signs_only_host = false;  // the signed-header list is exactly "host"
+  std::optional<std::string_view> security_token;
+  std::string_view signature;
+};
+
+// Where a DbAuthTokenView's decoded values live. Neither copyable nor movable: views point into it,
+// short values included. The decoded session token is a Secret, so it is wiped when this dies.
+class DecodedTokenValues {
+ public:
+  DecodedTokenValues() = default;
+  DecodedTokenValues(const DecodedTokenValues&) = delete;
+  DecodedTokenValues& operator=(const DecodedTokenValues&) = delete;
+
+ private:
+  friend AuthResult<DbAuthTokenView> parse_db_auth_token_view(std::string_view token, DecodedTokenValues& decoded);
+  static constexpr std::size_t kParameters = 9;  // every parameter name a token may carry
+  std::array<std::string, kParameters> values_;  // by parameter; only those that had a '%'
+  Secret security_token_;
+};
+
+AuthResult<DbAuthTokenView> parse_db_auth_token_view(std::string_view token, DecodedTokenValues& decoded);
+// A view of an owned token (for check_db_auth_token); valid while `token` is.
+DbAuthTokenView view_of(const DbAuthToken& token);
+
 // The canonical query string the token's signature covers (every parameter but X-Amz-Signature,
 // re-encoded canonically and sorted). Contains the session token: never log it.
 std::string db_auth_token_canonical_query(const DbAuthToken& token);
+void append_db_auth_token_canonical_query(std::string& out, const DbAuthTokenView& token);
+// The whole canonical request a token's signature covers: GET / <canonical query> with the host
+// header alone signed and the empty payload. Contains the session token: never log it.
+std::string db_auth_token_canonical_request(const DbAuthTokenView& token);
 // The host header value botocore signed: the host in lower case, with ":port" unless the port is
 // 443 (urlsplit drops the https default port).
 std::string db_auth_token_host_header(std::string_view host, std::uint16_t port);
+void append_db_auth_token_host_header(std::string& out, std::string_view host, std::uint16_t port);
 
 }  // namespace borealis::sigv4

@@ -5,25 +5,17 @@
 #include <cstring>
 
 #include "sigv4/canonical.h"
-#include "sigv4/encoding.h"
 
 namespace borealis::sigv4 {
 namespace {
 
 // Domain-separated so the fingerprint is useless as an HMAC key or as any other hash of the secret.
-constexpr std::string_view kFingerprintLabel = "borealis-sigv4-secret-fingerprint\n";
+// Short, so that label and a 40-character AWS secret fit SHA-256's one-block limit of 55 bytes.
+constexpr std::string_view kFingerprintLabel = "borealis-fp\n";
 
-std::string lookup_key(std::string_view access_key_id, const Secret& secret, std::string_view date8,
-                       std::string_view region, std::string_view service) {
-  std::string labelled;
-  labelled.reserve(kFingerprintLabel.size() + secret.size());
-  labelled += kFingerprintLabel;
-  labelled += secret.reveal();
-  const crypto::Digest32 fingerprint = crypto::sha256(labelled);
-  Secret wipe_labelled(std::move(labelled));  // the copy of the secret dies wiped
-  // Unambiguous: the access key id, date, region and service cannot contain '\0' (the parsers
-  // refuse it) and the fingerprint is always 32 bytes.
-  return join_with('\0', {access_key_id, crypto::as_view(fingerprint), date8, region, service});
+crypto::Digest32 fingerprint(const Secret& secret) {
+  // Hashed in place: no copy of the secret is made to put the label in front of it.
+  return crypto::sha256_concat({kFingerprintLabel, secret.reveal()});
 }
 
 }  // namespace
@@ -43,14 +35,26 @@ crypto::Digest32 derive_signing_key(std::string_view secret_access_key, std::str
 
 SigningKeyCache::SigningKeyCache(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
 
+std::size_t SigningKeyCache::LookupKeyHash::operator()(const LookupKey& key) const noexcept {
+  // The fingerprint is already a uniform hash of the secret: eight of its bytes seed the hash, and
+  // the short text parts are mixed in (FNV-style) rather than joined into a string first.
+  std::size_t h = 0;
+  std::memcpy(&h, key.secret_fingerprint.data(), sizeof h);
+  const std::hash<std::string_view> hash;
+  for (std::string_view part : {key.access_key_id, key.date8, key.region, key.service}) {
+    h = (h ^ hash(part)) * 0x100000001b3ULL;
+  }
+  return h;
+}
+
 crypto::Digest32 SigningKeyCache::get(std::string_view access_key_id, const Secret& secret_access_key,
                                       std::string_view date8, std::string_view region,
                                       std::string_view service) {
-  std::string key = lookup_key(access_key_id, secret_access_key, date8, region, service);
+  const LookupKey probe{access_key_id, fingerprint(secret_access_key), date8, region, service};
   crypto::Digest32 out{};
   {
     std::lock_guard lock(mu_);
-    if (auto it = index_.find(key); it != index_.end()) {
+    if (auto it = index_.find(probe); it != index_.end()) {
       lru_.splice(lru_.begin(), lru_, it->second);
       ++hits_;
       std::memcpy(out.data(), it->second->signing_key.reveal().data(), out.size());
@@ -61,11 +65,12 @@ crypto::Digest32 SigningKeyCache::get(std::string_view access_key_id, const Secr
   // Derive outside the lock: four HMACs should not serialise other threads' warm lookups.
   out = derive_signing_key(secret_access_key.reveal(), date8, region, service);
   std::lock_guard lock(mu_);
-  if (index_.find(key) != index_.end()) return out;  // another thread raced us to it
-  lru_.push_front(Entry{std::move(key), Secret(std::string(crypto::as_view(out)))});
-  index_.emplace(lru_.front().lookup_key, lru_.begin());
+  if (index_.find(probe) != index_.end()) return out;  // another thread raced us to it
+  lru_.push_front(Entry{std::string(access_key_id), probe.secret_fingerprint, std::string(date8), std::string(region),
+                        std::string(service), Secret(std::string(crypto::as_view(out)))});
+  index_.emplace(lru_.front().key(), lru_.begin());
   while (lru_.size() > capacity_) {
-    index_.erase(lru_.back().lookup_key);
+    index_.erase(lru_.back().key());
     lru_.pop_back();
   }
   return out;

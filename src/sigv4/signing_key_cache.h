@@ -4,8 +4,10 @@
 // The cache never holds a secret key: an entry is found by (access key id, SHA-256 fingerprint of the
 // secret, date, region, service) and holds only the derived key, as a Secret (wiped on eviction,
 // not printable). A rotated secret gets a new fingerprint, so a stale key can never be found for it.
+// A hit allocates nothing: the probe is a set of views, and the secret is hashed in place.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <list>
 #include <mutex>
@@ -44,14 +46,32 @@ class SigningKeyCache {
   void clear();
 
  private:
+  // What an entry is found by. In index_ its views point into the entry's own strings; a probe's
+  // point into the caller's arguments.
+  struct LookupKey {
+    std::string_view access_key_id;
+    crypto::Digest32 secret_fingerprint{};
+    std::string_view date8;
+    std::string_view region;
+    std::string_view service;
+    bool operator==(const LookupKey&) const = default;
+  };
+  struct LookupKeyHash {
+    std::size_t operator()(const LookupKey& key) const noexcept;
+  };
   struct Entry {
-    std::string lookup_key;  // access key id, secret fingerprint, date, region, service
+    std::string access_key_id;
+    crypto::Digest32 secret_fingerprint{};
+    std::string date8;
+    std::string region;
+    std::string service;
     Secret signing_key;
+    LookupKey key() const { return {access_key_id, secret_fingerprint, date8, region, service}; }
   };
   std::size_t capacity_;
   mutable std::mutex mu_;
   std::list<Entry> lru_;  // front = most recently used
-  std::unordered_map<std::string_view, std::list<Entry>::iterator> index_;  // views into lru_ keys
+  std::unordered_map<LookupKey, std::list<Entry>::iterator, LookupKeyHash> index_;
   std::size_t hits_ = 0;
   std::size_t misses_ = 0;
 };

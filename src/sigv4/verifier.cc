@@ -52,7 +52,7 @@ std::optional<AuthError> check_clock(Seconds signed_at, std::string_view amz_dat
 }
 
 // Everything that needs the key: lookup, credential expiry, session token, signature.
-AuthResult<VerifiedIdentity> check_key_and_signature(const CredentialScope& scope,
+AuthResult<VerifiedIdentity> check_key_and_signature(const CredentialScopeView& scope,
                                                      std::optional<std::string_view> presented_token,
                                                      std::string_view amz_date, std::string_view canonical,
                                                      std::string_view presented_signature,
@@ -62,7 +62,7 @@ AuthResult<VerifiedIdentity> check_key_and_signature(const CredentialScope& scop
   if (!creds) {
     return fail(AwsErrorCode::InvalidClientTokenId, Check::unknown_access_key,
                 "The security token included in the request is invalid (unknown access key id " +
-                    scope.access_key_id + ")");
+                    std::string(scope.access_key_id) + ")");
   }
   if (creds->expires_at && now >= *creds->expires_at) {
     return fail(AwsErrorCode::ExpiredToken, Check::credentials_expired,
@@ -86,12 +86,67 @@ AuthResult<VerifiedIdentity> check_key_and_signature(const CredentialScope& scop
       cache.get(scope.access_key_id, creds->secret_access_key, scope.date, scope.region, scope.service);
   const std::string sts =
       string_to_sign(amz_date, credential_scope(scope.date, scope.region, scope.service), canonical);
-  const std::string expected = signature_hex(key, sts);
-  if (!crypto::constant_time_equal(expected, presented_signature)) {
+  if (!signature_matches(key, sts, presented_signature)) {
     return fail(AwsErrorCode::SignatureDoesNotMatch, Check::signature_mismatch,
                 "The request signature we calculated does not match the signature you provided");
   }
-  return VerifiedIdentity{scope.access_key_id, std::move(creds->principal), scope, creds->session_token.has_value()};
+  return VerifiedIdentity{std::string(scope.access_key_id), std::move(creds->principal), scope.owned(),
+                          creds->session_token.has_value()};
+}
+
+// The rules for a token, on views so that the parse-and-check path copies nothing first.
+AuthResult<VerifiedIdentity> check_token_view(const DbAuthTokenView& token, const DbAuthRules& rules,
+                                              const CredentialLookup& lookup, SigningKeyCache& cache, Seconds now) {
+  const CredentialScopeView& scope = token.credential;
+  if (scope.service != kDbAuthService) {
+    return fail(AwsErrorCode::SignatureDoesNotMatch, Check::wrong_service,
+                "Credential should be scoped to correct service: 'rds-db', not '" + std::string(scope.service) + "'");
+  }
+  if (scope.region != rules.region) {
+    return fail(AwsErrorCode::SignatureDoesNotMatch, Check::wrong_region,
+                "token is for region '" + std::string(scope.region) + "', this cluster is in '" +
+                    std::string(rules.region) + "'");
+  }
+  if (token.action != kDbAuthAction) {
+    return fail(AwsErrorCode::AccessDenied, Check::wrong_action, "token Action is not 'connect'");
+  }
+  if (!header_name_equals(token.host, rules.host)) {  // DNS names compare case-insensitively
+    return fail(AwsErrorCode::AccessDenied, Check::wrong_host,
+                "token is for host '" + std::string(token.host) + "', not this endpoint '" + std::string(rules.host) +
+                    "'");
+  }
+  if (token.port != rules.port) {
+    return fail(AwsErrorCode::AccessDenied, Check::wrong_port,
+                "token is for port " + std::to_string(token.port) + ", not " + std::to_string(rules.port));
+  }
+  if (token.db_user != rules.db_user) {
+    return fail(AwsErrorCode::AccessDenied, Check::wrong_db_user, "token is for another database user");
+  }
+  // Nothing but the host can be checked for a token (there is no HTTP request), so nothing else may
+  // be signed: botocore signs exactly "host".
+  if (!token.signs_only_host) {
+    return fail(AwsErrorCode::IncompleteSignature, Check::host_not_signed, "X-Amz-SignedHeaders must be 'host'");
+  }
+  if (token.amz_date.substr(0, kScopeDateLength) != scope.date) {
+    return fail(AwsErrorCode::SignatureDoesNotMatch, Check::scope_date_mismatch,
+                "Date in Credential scope does not match X-Amz-Date");
+  }
+  if (std::chrono::seconds(token.expires_seconds) > kMaxDbAuthTokenExpires) {
+    return fail(AwsErrorCode::AccessDenied, Check::expires_too_long,
+                "X-Amz-Expires " + std::to_string(token.expires_seconds) + " is over the 900 s limit");
+  }
+  if (token.date > now + kMaxClockSkew) {
+    return fail(AwsErrorCode::SignatureDoesNotMatch, Check::not_yet_valid,
+                "token is dated " + std::string(token.amz_date) + ", more than 15 minutes after " +
+                    format_amz_date(now));
+  }
+  if (now > token.date + std::chrono::seconds(token.expires_seconds)) {
+    return fail(AwsErrorCode::RequestExpired, Check::expired,
+                "token expired: signed " + std::string(token.amz_date) + " for " +
+                    std::to_string(token.expires_seconds) + " s, now " + format_amz_date(now));
+  }
+  return check_key_and_signature(scope, token.security_token, token.amz_date, db_auth_token_canonical_request(token),
+                                 token.signature, lookup, cache, now);
 }
 
 }  // namespace
@@ -169,75 +224,23 @@ AuthResult<VerifiedIdentity> verify_header_auth(const HttpRequestView& request, 
   if (!headers) return std::move(headers).error();
   const std::string canonical = canonical_request(request.method, canonical_uri(request.path), query.value(),
                                                   headers.value(), auth.signed_headers_text, payload_hash);
-  return check_key_and_signature(scope, token_header.value(), amz_date, canonical, auth.signature, lookup, cache,
-                                 now);
+  return check_key_and_signature(CredentialScopeView(scope), token_header.value(), amz_date, canonical,
+                                 auth.signature, lookup, cache, now);
 }
 
 AuthResult<VerifiedIdentity> check_db_auth_token(const DbAuthToken& token, const DbAuthRules& rules,
                                                  const CredentialLookup& lookup, SigningKeyCache& cache,
                                                  Seconds now) {
-  const CredentialScope& scope = token.credential;
-  if (scope.service != kDbAuthService) {
-    return fail(AwsErrorCode::SignatureDoesNotMatch, Check::wrong_service,
-                "Credential should be scoped to correct service: 'rds-db', not '" + scope.service + "'");
-  }
-  if (scope.region != rules.region) {
-    return fail(AwsErrorCode::SignatureDoesNotMatch, Check::wrong_region,
-                "token is for region '" + scope.region + "', this cluster is in '" + std::string(rules.region) + "'");
-  }
-  if (token.action != kDbAuthAction) {
-    return fail(AwsErrorCode::AccessDenied, Check::wrong_action, "token Action is not 'connect'");
-  }
-  if (!header_name_equals(token.host, rules.host)) {  // DNS names compare case-insensitively
-    return fail(AwsErrorCode::AccessDenied, Check::wrong_host,
-                "token is for host '" + token.host + "', not this endpoint '" + std::string(rules.host) + "'");
-  }
-  if (token.port != rules.port) {
-    return fail(AwsErrorCode::AccessDenied, Check::wrong_port,
-                "token is for port " + std::to_string(token.port) + ", not " + std::to_string(rules.port));
-  }
-  if (token.db_user != rules.db_user) {
-    return fail(AwsErrorCode::AccessDenied, Check::wrong_db_user, "token is for another database user");
-  }
-  // Nothing but the host can be checked for a token (there is no HTTP request), so nothing else may
-  // be signed: botocore signs exactly "host".
-  if (token.signed_headers.size() != 1 || token.signed_headers[0] != "host") {
-    return fail(AwsErrorCode::IncompleteSignature, Check::host_not_signed, "X-Amz-SignedHeaders must be 'host'");
-  }
-  if (token.amz_date.compare(0, kScopeDateLength, scope.date) != 0) {
-    return fail(AwsErrorCode::SignatureDoesNotMatch, Check::scope_date_mismatch,
-                "Date in Credential scope does not match X-Amz-Date");
-  }
-  if (std::chrono::seconds(token.expires_seconds) > kMaxDbAuthTokenExpires) {
-    return fail(AwsErrorCode::AccessDenied, Check::expires_too_long,
-                "X-Amz-Expires " + std::to_string(token.expires_seconds) + " is over the 900 s limit");
-  }
-  if (token.date > now + kMaxClockSkew) {
-    return fail(AwsErrorCode::SignatureDoesNotMatch, Check::not_yet_valid,
-                "token is dated " + token.amz_date + ", more than 15 minutes after " + format_amz_date(now));
-  }
-  if (now > token.date + std::chrono::seconds(token.expires_seconds)) {
-    return fail(AwsErrorCode::RequestExpired, Check::expired,
-                "token expired: signed " + token.amz_date + " for " + std::to_string(token.expires_seconds) +
-                    " s, now " + format_amz_date(now));
-  }
-  std::string host_line = "host:";
-  host_line += db_auth_token_host_header(token.host, token.port);
-  host_line.push_back('\n');
-  const std::string canonical = canonical_request("GET", "/", db_auth_token_canonical_query(token), host_line,
-                                                  "host", kEmptyPayloadSha256);
-  std::optional<std::string_view> presented_token;
-  if (token.security_token) presented_token = token.security_token->reveal();
-  return check_key_and_signature(scope, presented_token, token.amz_date, canonical, token.signature, lookup, cache,
-                                 now);
+  return check_token_view(view_of(token), rules, lookup, cache, now);
 }
 
 AuthResult<VerifiedIdentity> verify_db_auth_token(std::string_view token, const DbAuthRules& rules,
                                                   const CredentialLookup& lookup, SigningKeyCache& cache,
                                                   Seconds now) {
-  auto parsed = parse_db_auth_token(token);
+  DecodedTokenValues decoded;
+  auto parsed = parse_db_auth_token_view(token, decoded);
   if (!parsed) return std::move(parsed).error();
-  return check_db_auth_token(parsed.value(), rules, lookup, cache, now);
+  return check_token_view(parsed.value(), rules, lookup, cache, now);
 }
 
 }  // namespace borealis::sigv4
