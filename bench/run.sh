@@ -255,13 +255,16 @@ GW_PID=""
 
 # Appends "<workload> <target> <metric> <value>" lines for one pgbench -C run. Metrics: rate
 # (logins/s = TPS with -C), client_ms (pgbench's user+sys CPU per login), gateway_ms (the gateway
-# process's CPU per login; its pooled PostgreSQL backends are not included).
+# process's CPU per login; its pooled PostgreSQL backends are not included) and control_ms (the
+# borealis server process's: where IAM tokens are verified and policies evaluated; for SCRAM it is
+# only the background reconcile ticks spread over the logins).
 measure_pgbench() {  # workload target conninfo (PGPASSWORD from the environment)
-  local workload=$1 target=$2 conn=$3 g0=0 g1=0 out
-  [[ $target == gateway* ]] && g0=$(cpu_ticks "$GW_PID")
+  local workload=$1 target=$2 conn=$3 g0=0 g1=0 s0=0 s1=0 out
+  [[ $target == gateway* ]] && { g0=$(cpu_ticks "$GW_PID"); s0=$(cpu_ticks "$SERVER_PID"); }
   out=$(/usr/bin/time -f 'cpu %U %S' pgbench -n -S -C -c "$CLIENTS" -j 2 -T "$SECONDS_PER_RUN" "$conn" 2>&1 || true)
-  [[ $target == gateway* ]] && g1=$(cpu_ticks "$GW_PID")
-  awk -v w="$workload" -v t="pgbench/$target" -v dg=$((g1 - g0)) -v hz="$CLK_TCK" -v gw="${target%%-*}" '
+  [[ $target == gateway* ]] && { g1=$(cpu_ticks "$GW_PID"); s1=$(cpu_ticks "$SERVER_PID"); }
+  awk -v w="$workload" -v t="pgbench/$target" -v dg=$((g1 - g0)) -v ds=$((s1 - s0)) -v hz="$CLK_TCK" \
+    -v gw="${target%%-*}" '
     /^tps = / {tps = $3}
     /^number of transactions actually processed/ {split($6, a, "/"); n = a[1]}
     /^cpu / {cpu = $2 + $3}
@@ -270,25 +273,29 @@ measure_pgbench() {  # workload target conninfo (PGPASSWORD from the environment
       print w "\t" t "\trate\t" tps
       print w "\t" t "\tclient_ms\t" (n > 0 ? cpu * 1000 / n : "nan")
       if (gw == "gateway") print w "\t" t "\tgateway_ms\t" (n > 0 ? dg * 1000 / hz / n : "nan")
+      if (gw == "gateway") print w "\t" t "\tcontrol_ms\t" (n > 0 ? ds * 1000 / hz / n : "nan")
     }' <<<"$out" >>"$TLS_RESULTS"
   grep -m1 -E '^(pgbench: error|FATAL|connection to server)' <<<"$out" >&2 || true
 }
 
 # The same for one login_load run; adds connect latency percentiles and errors.
 measure_login_load() {  # workload target login_load-args...
-  local workload=$1 target=$2 g0=0 g1=0 out
+  local workload=$1 target=$2 g0=0 g1=0 s0=0 s1=0 out
   shift 2
-  [[ $target == gateway* ]] && g0=$(cpu_ticks "$GW_PID")
+  [[ $target == gateway* ]] && { g0=$(cpu_ticks "$GW_PID"); s0=$(cpu_ticks "$SERVER_PID"); }
   out=$("$LOGIN_LOAD" --clients "$CLIENTS" --threads 2 --seconds "$SECONDS_PER_RUN" --scale 10 "$@" 2>&1 || true)
-  [[ $target == gateway* ]] && g1=$(cpu_ticks "$GW_PID")
-  tr ' ' '\n' <<<"$out" | awk -F= -v w="$workload" -v t="login_load/$target" -v dg=$((g1 - g0)) -v hz="$CLK_TCK" \
-    -v gw="${target%%-*}" '
+  [[ $target == gateway* ]] && { g1=$(cpu_ticks "$GW_PID"); s1=$(cpu_ticks "$SERVER_PID"); }
+  tr ' ' '\n' <<<"$out" | awk -F= -v w="$workload" -v t="login_load/$target" -v dg=$((g1 - g0)) -v ds=$((s1 - s0)) \
+    -v hz="$CLK_TCK" -v gw="${target%%-*}" '
     $1 == "logins" {n = $2}
     $1 == "logins_per_second" {print w "\t" t "\trate\t" $2}
     $1 == "client_cpu_ms_per_login" {print w "\t" t "\tclient_ms\t" $2}
     $1 == "connect_ms_p50" || $1 == "connect_ms_p99" {print w "\t" t "\t" substr($1, 12) "\t" $2}
     $1 == "errors" {print w "\t" t "\terrors\t" $2}
-    END {if (gw == "gateway") print w "\t" t "\tgateway_ms\t" (n > 0 ? dg * 1000 / hz / n : "nan")}' >>"$TLS_RESULTS"
+    END {
+      if (gw == "gateway") print w "\t" t "\tgateway_ms\t" (n > 0 ? dg * 1000 / hz / n : "nan")
+      if (gw == "gateway") print w "\t" t "\tcontrol_ms\t" (n > 0 ? ds * 1000 / hz / n : "nan")
+    }' >>"$TLS_RESULTS"
   grep -m1 '^first_error=' <<<"$out" >&2 || true
 }
 
@@ -306,11 +313,13 @@ def med(target, metric):
     return statistics.median(v) if v else float("nan")
 targets = sorted({t for t, _ in data}, key=lambda t: (t.split("/")[1], t))
 print(f"\n{title}: -c {clients} -j 2 / --clients {clients} --threads 2, {secs}s per run, median of {runs} runs")
-print(f"{'client/target':<34}{'logins/s':>10}{'client ms':>11}{'gateway ms':>12}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+print(f"{'client/target':<34}{'logins/s':>10}{'client ms':>11}{'gateway ms':>12}{'control ms':>12}{'p50 ms':>9}"
+      f"{'p99 ms':>9}{'errors':>8}")
 fmt = lambda x, spec: "-" if math.isnan(x) else format(x, spec)
 for t in targets:
     print(f"{t:<34}{fmt(med(t, 'rate'), '.0f'):>10}{fmt(med(t, 'client_ms'), '.2f'):>11}"
-          f"{fmt(med(t, 'gateway_ms'), '.2f'):>12}{fmt(med(t, 'p50'), '.2f'):>9}{fmt(med(t, 'p99'), '.2f'):>9}"
+          f"{fmt(med(t, 'gateway_ms'), '.2f'):>12}{fmt(med(t, 'control_ms'), '.2f'):>12}{fmt(med(t, 'p50'), '.2f'):>9}"
+          f"{fmt(med(t, 'p99'), '.2f'):>9}"
           f"{fmt(sum(data.get((t, 'errors'), [])), '.0f') if (t, 'errors') in data else '-':>8}")
 pairs = {"tls": [("login_load/gateway", "login_load/direct", "gateway / direct"),
                  ("pgbench/gateway", "pgbench/direct", "gateway / direct"),
