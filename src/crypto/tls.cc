@@ -71,9 +71,9 @@ Result<TlsServerContext> TlsServerContext::from_files(const std::string& cert_ch
   // Every login is a full handshake: libpq never resumes a session (it keeps no session between
   // connections), so the two TLS 1.3 tickets OpenSSL sends by default and the server-side session
   // cache were pure cost per login: building, encrypting and writing each ticket, a locked cache
-  // insert, and a flight the client must read. bench/tls_accept_bench: 420 -> 353 us of server CPU
-  // per handshake, before the socket writes this also saves (docs/benchmarks.md). PostgreSQL's
-  // server turns the session cache off too.
+  // insert, and a flight the client must read. bench/tls_accept_bench: 352 -> 297 us of server CPU
+  // per handshake, before the socket writes this also saves; through the gateway 1.23 -> 1.02 ms per
+  // TLS login (docs/benchmarks.md). PostgreSQL's server turns the session cache off too.
   if (SSL_CTX_set_num_tickets(ctx.get(), 0) != 1) return tls_error("cannot turn off TLS 1.3 session tickets");
   SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
   // Key exchange only over elliptic curves, X25519 first (what libpq's OpenSSL sends as its key share,
