@@ -7,9 +7,16 @@
 
 #include "common/result.h"
 
-typedef struct ssl_ctx_st SSL_CTX;  // NOLINT: OpenSSL's own forward declaration
+typedef struct ssl_ctx_st SSL_CTX;  // NOLINT: OpenSSL's own forward declarations
+typedef struct x509_st X509;       // NOLINT
 
 namespace borealis::crypto {
+
+// RFC 5929 tls-server-end-point of a certificate: its DER hashed with the digest of its signature
+// algorithm (SHA-256 when that is MD5/SHA-1), as PostgreSQL and libpq compute it. Empty when the
+// signature has no separate digest (Ed25519, RSA-PSS): then there is no channel binding. Clients use
+// it on the peer's certificate; the server context below computes it for its own.
+std::string tls_server_end_point(const X509* cert);
 
 class TlsServerContext {
  public:
