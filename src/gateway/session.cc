@@ -630,6 +630,7 @@ void Session::on_backend_attached(Backend& backend) {
   pgwire::encode_backend_key_data(hello, cancel_pid_, cancel_secret_);
   pgwire::encode_ready_for_query(hello, pgwire::TxStatus::idle);
   send(hello);
+  if (state_ == State::closed) return;  // the client left; close() gave the backend back
   io_.reading = true;
   backend_->io.reading = true;
   if (!io_.in.empty()) relay_client_to_backend();
