@@ -27,7 +27,8 @@ Status ensure_endpoint_certificate(const DataDir& dir, const supervise::ServiceU
   const std::string cert_path = dir.endpoint_cert(name);
   const std::string key_path = dir.endpoint_key(name);
   const std::string stamp_path = cert_path + ".names";
-  const std::string names = host + " " + address;
+  // What the certificate file holds; a file written to an older recipe (leaf + CA) is issued again.
+  const std::string names = host + " " + address + " leaf-only";
   if (fs::exists(cert_path) && fs::exists(key_path)) {
     auto stamp = fs::read_file(stamp_path);
     if (stamp.ok() && *stamp == names) return ok_status();
@@ -39,9 +40,12 @@ Status ensure_endpoint_certificate(const DataDir& dir, const supervise::ServiceU
   crypto::PemPair ca{std::move(ca_cert).value(), Secret(std::move(ca_key).value())};
   auto leaf = crypto::issue_server_certificate(ca, {host}, {address}, kEndpointValidDays);
   if (!leaf.ok()) return std::move(leaf).error();
-  // The chain (leaf + CA) lets clients that only have the CA as trust anchor build the path.
+  // The leaf alone: it is signed by the CA itself, and a client that verifies has the CA as its trust
+  // anchor (sslrootcert), which RFC 8446 4.4.2 lets a server leave out of the chain. Sending it too made
+  // every client decode a second certificate and public key per handshake — with OpenSSL 3.0 a large
+  // share of a TLS login's client CPU.
   if (auto s = fs::write_file_atomic(key_path, leaf->key_pem.reveal(), 0600); !s) return s;
-  if (auto s = fs::write_file_atomic(cert_path, leaf->cert_pem + ca.cert_pem, 0600); !s) return s;
+  if (auto s = fs::write_file_atomic(cert_path, leaf->cert_pem, 0600); !s) return s;
   if (auto s = fs::write_file_atomic(stamp_path, names, 0600); !s) return s;
   if (!user.is_current_user) {
     for (const auto& p : {key_path, cert_path, stamp_path}) {
