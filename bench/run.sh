@@ -408,6 +408,16 @@ iam_token() {
     --hostname "$GW_HOST" --port 5432 --username benchiam --region "$IAM_REGION"
 }
 
+if has_workload kerberos; then
+  # Joins the bench cluster to a new directory (gateway part; skipped with a note while this borealis
+  # has no `directory` command) and starts its own KDC + GSSAPI PostgreSQL for native-direct. Before the
+  # iam workload: its ModifyDBCluster makes the CLI's bench cluster an API cluster, whose domain joins
+  # then need a DomainIAMRoleName that kerberos.py (borealis cluster modify --domain) does not give.
+  BENCH_MASTER_PASSWORD=$PASSWORD /usr/bin/python3 "$ROOT/bench/kerberos.py" --runs "$RUNS" \
+    --seconds "$SECONDS_PER_RUN" --clients "$CLIENTS" --latency-connects "$LATENCY_CONNECTS" \
+    --borealis "$BOREALIS" --data-dir "$WORK/borealis" --cluster bench --master-user bench
+fi
+
 if has_workload iam; then
   if iam_setup; then
     GW_PID=$(gateway_pid)  # a modification that reboots the instance may have restarted the gateway too
@@ -430,10 +440,3 @@ if has_workload iam; then
   fi
 fi
 
-if has_workload kerberos; then
-  # Joins the bench cluster to a new directory (gateway part; skipped with a note while this borealis
-  # has no `directory` command) and starts its own KDC + GSSAPI PostgreSQL for native-direct.
-  BENCH_MASTER_PASSWORD=$PASSWORD /usr/bin/python3 "$ROOT/bench/kerberos.py" --runs "$RUNS" \
-    --seconds "$SECONDS_PER_RUN" --clients "$CLIENTS" --latency-connects "$LATENCY_CONNECTS" \
-    --borealis "$BOREALIS" --data-dir "$WORK/borealis" --cluster bench --master-user bench
-fi
