@@ -410,9 +410,8 @@ iam_token() {
 
 if has_workload kerberos; then
   # Joins the bench cluster to a new directory (gateway part; skipped with a note while this borealis
-  # has no `directory` command) and starts its own KDC + GSSAPI PostgreSQL for native-direct. Before the
-  # iam workload: its ModifyDBCluster makes the CLI's bench cluster an API cluster, whose domain joins
-  # then need a DomainIAMRoleName that kerberos.py (borealis cluster modify --domain) does not give.
+  # has no `directory` command) and starts its own KDC + GSSAPI PostgreSQL for native-direct.  Runs before
+  # the iam workload (the order of the recorded results in docs/benchmarks.md).
   BENCH_MASTER_PASSWORD=$PASSWORD /usr/bin/python3 "$ROOT/bench/kerberos.py" --runs "$RUNS" \
     --seconds "$SECONDS_PER_RUN" --clients "$CLIENTS" --latency-connects "$LATENCY_CONNECTS" \
     --borealis "$BOREALIS" --data-dir "$WORK/borealis" --cluster bench --master-user bench

@@ -289,6 +289,8 @@ api::Reply modify_db_cluster(api::CallContext& context, const nlohmann::json& in
   store::RdsTables rds(context.store);
   auto fields = rds.cluster_fields(c->id);
   if (!fields.ok()) return fail(fields.error());
+  auto had_fields = rds.has_cluster_fields(c->id);
+  if (!had_fields.ok()) return fail(had_fields.error());
   std::optional<std::string> wanted_domain;
   if (domain) wanted_domain = (*domain == "none") ? "" : *domain;
   if (wanted_domain && !wanted_domain->empty()) {
@@ -348,6 +350,12 @@ api::Reply modify_db_cluster(api::CallContext& context, const nlohmann::json& in
     }
     if (deletion_protection) fields->deletion_protection = *deletion_protection;
     fields->vpc_security_group_ids = placement.security_groups;
+    // A cluster made by `borealis cluster create` has no API fields, and its domain joins follow the
+    // CLI's rules (no IAM role or VPC to check). A modify that changes only what lives on the cluster
+    // row (IAM auth, the password, the domain) must not turn it into an API cluster behind its back.
+    const bool touches_fields = !role.value_or("").empty() || parameter_group || deletion_protection ||
+                                (security_groups && !security_groups->empty());
+    if (!*had_fields && !touches_fields) return ok_status();
     return rds.put_cluster_fields(*fields);
   });
   if (!tx) return fail(tx.error(), kDBClusterNotFound);

@@ -5,6 +5,7 @@
 
 #include "network/defaults.h"
 #include "server/membership.h"
+#include "server/cluster_requests.h"
 #include "server/rds_handlers.h"
 #include "server/rds_network.h"
 #include "server/rds_test_support.h"
@@ -181,6 +182,25 @@ TEST_F(RdsClusters, ModifyChangesPasswordIamAndParameterGroup) {
             "DBClusterParameterGroupNotFound");
   EXPECT_EQ(code(call(rds::modify_db_cluster, {{"DBClusterIdentifier", "db1"}, {"NewDBClusterIdentifier", "db9"}})),
             "InvalidParameterValue");
+}
+
+// `aws rds modify-db-cluster --enable-iam-database-authentication` on a cluster made by `borealis cluster
+// create` flips IAM auth without making it an API cluster (whose joins would then need a role).
+TEST_F(RdsClusters, ModifyOfACliClusterKeepsItACliCluster) {
+  auto created = request_create_cluster(*store_, {"cli1", "master", Secret("correct-horse-9"), false, 5432});
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  ASSERT_TRUE(store_->update_cluster_status("cli1", "available").ok());
+  store::RdsTables rds(*store_);
+  ASSERT_FALSE(*rds.has_cluster_fields("cli1"));
+  auto r = call(rds::modify_db_cluster, {{"DBClusterIdentifier", "cli1"}, {"EnableIAMDatabaseAuthentication", true},
+                                         {"ApplyImmediately", true}});
+  ASSERT_FALSE(r.error) << r.error->message;
+  EXPECT_TRUE(store_->get_cluster("cli1")->iam_auth_enabled);
+  EXPECT_FALSE(*rds.has_cluster_fields("cli1"));
+  // Something that lives in the API fields does record them.
+  r = call(rds::modify_db_cluster, {{"DBClusterIdentifier", "cli1"}, {"DeletionProtection", true}});
+  ASSERT_FALSE(r.error) << r.error->message;
+  EXPECT_TRUE(*rds.has_cluster_fields("cli1"));
 }
 
 TEST_F(RdsClusters, ModifyDomainJoinsLeavesAndRetriesAFailedJoin) {
