@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdint>
 
+#include "auth/scram.h"
 #include "common/random.h"
 #include "crypto/hash.h"
 
@@ -18,6 +19,8 @@ constexpr std::size_t kNonceBytes = 18;  // libpq's SCRAM_RAW_NONCE_LEN
 // PostgreSQL accepts any positive count; a hostile server could ask for billions of PBKDF2 rounds
 // and stall a load-generator thread. PostgreSQL's default is 4096.
 constexpr int kMaxIterations = 1'000'000;
+
+std::string_view as_view(const auth::Sha256Digest& d) { return {reinterpret_cast<const char*>(d.data()), d.size()}; }
 
 // Reads "<name>=<value>" at the front of `msg` (value up to the next ',') and advances past it.
 bool take_attribute(std::string_view& msg, char name, std::string_view& value) {
@@ -89,17 +92,11 @@ Result<std::string> ScramClient::on_server_first(std::string_view server_first) 
   const std::string auth_message =
       client_first_bare_ + "," + std::string(server_first) + "," + final_without_proof;
 
-  const crypto::Digest32 salted = crypto::pbkdf2_sha256(password_.reveal(), *salt, iterations);
-  const crypto::Digest32 client_key = crypto::hmac_sha256(crypto::as_view(salted), "Client Key");
-  const crypto::Digest32 stored_key = crypto::sha256(crypto::as_view(client_key));
-  const crypto::Digest32 client_signature = crypto::hmac_sha256(crypto::as_view(stored_key), auth_message);
-  crypto::Digest32 proof{};
-  for (std::size_t i = 0; i < proof.size(); ++i) proof[i] = client_key[i] ^ client_signature[i];
-  const crypto::Digest32 server_key = crypto::hmac_sha256(crypto::as_view(salted), "Server Key");
-  expected_server_signature_ = std::string(crypto::as_view(crypto::hmac_sha256(crypto::as_view(server_key), auth_message)));
+  const auth::ScramClientProof keys = auth::scram_client_proof(password_.reveal(), *salt, iterations, auth_message);
+  expected_server_signature_ = std::string(as_view(keys.server_signature));
 
   state_ = State::expect_server_final;
-  return final_without_proof + ",p=" + crypto::base64_encode(crypto::as_view(proof));
+  return final_without_proof + ",p=" + crypto::base64_encode(as_view(keys.proof));
 }
 
 Status ScramClient::on_server_final(std::string_view server_final) {

@@ -93,6 +93,19 @@ ScramVerifier make_scram_verifier(std::string_view password, std::string_view sa
   return v;
 }
 
+ScramClientProof scram_client_proof(std::string_view password, std::string_view salt, int iterations,
+                                    std::string_view auth_message) {
+  const crypto::Digest32 salted = crypto::pbkdf2_sha256(prepare_password(password), salt, iterations);
+  const crypto::Digest32 client_key = crypto::hmac_sha256(crypto::as_view(salted), "Client Key");
+  const crypto::Digest32 stored_key = crypto::sha256(crypto::as_view(client_key));
+  const crypto::Digest32 client_signature = crypto::hmac_sha256(crypto::as_view(stored_key), auth_message);
+  const crypto::Digest32 server_key = crypto::hmac_sha256(crypto::as_view(salted), "Server Key");
+  ScramClientProof out;
+  for (std::size_t i = 0; i < out.proof.size(); ++i) out.proof[i] = client_key[i] ^ client_signature[i];
+  out.server_signature = to_key(crypto::hmac_sha256(crypto::as_view(server_key), auth_message));
+  return out;
+}
+
 ScramVerifier make_mock_verifier(std::string_view username, std::string_view mock_secret) {
   std::string seed(mock_secret);
   seed.append(username);

@@ -27,6 +27,15 @@ std::string format_scram_verifier(const ScramVerifier& v);
 // Derives a verifier from a password (SASLprep is applied like PostgreSQL: ASCII passwords as-is;
 // a password that fails normalisation is used as raw bytes, which is what PostgreSQL does).
 ScramVerifier make_scram_verifier(std::string_view password, std::string_view salt, int iterations);
+// The client's side of one exchange (RFC 5802 section 3): the ClientProof it sends and the
+// ServerSignature it must get back, for `auth_message` (client-first-bare "," server-first ","
+// client-final-without-proof). For clients the project itself runs: the load generator and tests.
+struct ScramClientProof {
+  Sha256Digest proof{};
+  Sha256Digest server_signature{};
+};
+ScramClientProof scram_client_proof(std::string_view password, std::string_view salt, int iterations,
+                                    std::string_view auth_message);
 // A deterministic fake verifier for a role that does not exist (or must not log in with a password),
 // so the exchange looks the same as for a real role: salt = SHA-256(mock_secret || username) truncated
 // to 16 bytes, iterations 4096, random-looking keys that no password matches.

@@ -88,17 +88,11 @@ struct ScramClient {
 
     const std::string without_proof =
         "c=" + crypto::base64_encode(gs2_header + cbind_data) + ",r=" + full_nonce + extensions_before_proof;
-    const auto salted = crypto::pbkdf2_sha256(password, salt, iterations);
-    const auto client_key = crypto::hmac_sha256(crypto::as_view(salted), "Client Key");
-    const auto stored_key = crypto::sha256(crypto::as_view(client_key));
     const std::string auth_message = client_first_bare + "," + server_first + "," + without_proof;
-    const auto signature = crypto::hmac_sha256(crypto::as_view(stored_key), auth_message);
-    std::string proof(32, '\0');
-    for (std::size_t i = 0; i < 32; ++i) proof[i] = static_cast<char>(client_key[i] ^ signature[i]);
-    const auto server_key = crypto::hmac_sha256(crypto::as_view(salted), "Server Key");
-    expected_server_final =
-        "v=" + crypto::base64_encode(crypto::as_view(crypto::hmac_sha256(crypto::as_view(server_key), auth_message)));
-    return without_proof + ",p=" + crypto::base64_encode(proof);
+    const ScramClientProof keys = scram_client_proof(password, salt, iterations, auth_message);
+    const auto bytes = [](const Sha256Digest& d) { return std::string(reinterpret_cast<const char*>(d.data()), d.size()); };
+    expected_server_final = "v=" + crypto::base64_encode(bytes(keys.server_signature));
+    return without_proof + ",p=" + crypto::base64_encode(bytes(keys.proof));
   }
 };
 
