@@ -55,10 +55,13 @@ bool waits_for_gateway(Session::State s) {
   return s == S::lookup || s == S::gssenc_wait || s == S::gss_wait || s == S::iam_wait || s == S::waiting_backend;
 }
 
+// The client's IP address: `peer` is "ip:port".
+std::string_view address_of(std::string_view peer) { return peer.substr(0, peer.rfind(':')); }
+
 // Whether the endpoint's security-group ingress admits `peer` ("ip:port"); true when it has none.
 bool source_allowed(const EndpointConfig& endpoint, const std::string& peer) {
   if (!endpoint.client_sources) return true;
-  auto address = parse_ipv4(std::string_view(peer).substr(0, peer.rfind(':')));
+  auto address = parse_ipv4(address_of(peer));
   if (!address) return false;
   for (const auto& cidr : endpoint.client_sources->allowed)
     if (cidr.contains(*address)) return true;
@@ -216,7 +219,7 @@ void Session::handle_startup_message(pgwire::StartupMessage msg) {
   // The address decides before authentication, as pg_hba does, but after TLS or GSSAPI encryption
   // is set up: libpq prints an ErrorResponse that arrives there, not one sent during the SSL exchange.
   if (!source_allowed(endpoint_->config, peer_)) {
-    const std::string address = peer_.substr(0, peer_.rfind(':'));
+    const std::string address(address_of(peer_));
     const std::string groups = joined(endpoint_->config.client_sources->security_groups);
     log::info("auth", "endpoint={} peer={} role=\"{}\" method=none outcome=refused reason=\"no inbound rule of security groups {} admits {}\"",
               endpoint_->config.name, peer_, msg.user(), groups, address);
@@ -543,7 +546,7 @@ void Session::handle_iam_password() {
   auth::IamLoginQuestion question;
   question.cluster_id = endpoint_->config.cluster_id;
   question.db_user = user_;
-  question.client_address = peer_.substr(0, peer_.rfind(':'));
+  question.client_address = std::string(address_of(peer_));
   question.token = std::move(token);
   state_ = State::iam_wait;
   io_.reading = false;
