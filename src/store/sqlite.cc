@@ -62,8 +62,8 @@ Status exec(sqlite3* db, const char* sql) {
   return ok_status();
 }
 
-StmtHandle StatementCache::take(std::string_view sql) {
-  auto it = idle_.find(std::string(sql));
+StmtHandle StatementCache::take(const std::string& sql) {
+  auto it = idle_.find(sql);
   if (it == idle_.end() || it->second.empty()) return nullptr;
   StmtHandle stmt = std::move(it->second.back());
   it->second.pop_back();
@@ -82,8 +82,10 @@ void StatementCache::give_back(std::string sql, StmtHandle stmt) {
 }
 
 Result<Statement> Statement::prepare(sqlite3* db, std::string_view sql, StatementCache* cache) {
+  // The cache's key, made once: for the lookup and then kept by the Statement to give it back.
+  std::string key = cache != nullptr ? std::string(sql) : std::string();
   if (cache != nullptr) {
-    if (StmtHandle idle = cache->take(sql)) return Statement(db, std::move(idle), cache, std::string(sql));
+    if (StmtHandle idle = cache->take(key)) return Statement(db, std::move(idle), cache, std::move(key));
   }
   sqlite3_stmt* raw = nullptr;
   // PERSISTENT: a hint to SQLite that the statement lives long (it allocates it outside the
@@ -92,7 +94,7 @@ Result<Statement> Statement::prepare(sqlite3* db, std::string_view sql, Statemen
                               &raw, nullptr);
   StmtHandle stmt(raw);
   if (rc != SQLITE_OK) return make_sqlite_error(db, rc, "prepare");
-  return Statement(db, std::move(stmt), cache, cache != nullptr ? std::string(sql) : std::string());
+  return Statement(db, std::move(stmt), cache, std::move(key));
 }
 
 Statement::~Statement() {

@@ -45,7 +45,7 @@ Status exec(sqlite3* db, const char* sql);
 class StatementCache {
  public:
   static constexpr std::size_t kMaxIdle = 256;
-  StmtHandle take(std::string_view sql);  // null when none is idle
+  StmtHandle take(const std::string& sql);  // null when none is idle
   void give_back(std::string sql, StmtHandle stmt);
 
  private:
