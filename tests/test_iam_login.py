@@ -308,5 +308,18 @@ class IamLogin(unittest.TestCase):
         self.assertEqual(self.server.gateway_pid(), gateway, self.server.server_log()[-2000:])
 
 
+class RegionFromTheFirstStart(unittest.TestCase):
+    """`borealis server --region` at a data dir's first start names the region its clusters live in:
+    their endpoint names carry it, and IAM tokens must be scoped to it."""
+
+    def test_endpoint_names_carry_the_servers_region(self):
+        server = harness.Server(extra_args=["--region", "eu-west-1", "--regions", "eu-west-1"]).start()
+        try:
+            cluster = server.create_cluster("regional")
+            self.assertIn(".eu-west-1.", cluster.host)
+        finally:
+            server.stop()
+
+
 if __name__ == "__main__":
     unittest.main()
