@@ -13,6 +13,12 @@
 #
 #   bench/run.sh [--runs N] [--seconds S] [--clients C] [--build-dir DIR]
 #                [--workloads scram,tls,iam,kerberos] [--latency-connects N] [--endpoint-network 127.N]
+#                [--server-cpus LIST --client-cpus LIST]
+#
+# --server-cpus/--client-cpus (taskset lists, e.g. 1 and 0) pin borealis with everything it starts, the
+# reference PostgreSQL and PgBouncer to the first list and pgbench/login_load to the second, so a run
+# shows what the servers sustain on those cores with the load generator's TLS work kept off them
+# (kerberos.py's clients are not pinned). Unpinned, both share every core, as in CI.
 #
 # The reference PostgreSQL is a second instance of the same binaries and settings that borealis
 # uses, listening on 127.0.0.1 with scram-sha-256 in pg_hba; PgBouncer talks to it over its unix
@@ -26,6 +32,8 @@ BUILD_DIR=""
 WORKLOADS="scram,tls,iam,kerberos"
 LATENCY_CONNECTS=200
 ENDPOINT_NETWORK=127.211  # the bench cluster's endpoint address block (loopback)
+SERVER_CPUS=""
+CLIENT_CPUS=""
 while (($#)); do
   case "$1" in
     --runs) RUNS=$2; shift 2 ;;
@@ -35,6 +43,8 @@ while (($#)); do
     --workloads) WORKLOADS=$2; shift 2 ;;
     --latency-connects) LATENCY_CONNECTS=$2; shift 2 ;;
     --endpoint-network) ENDPOINT_NETWORK=$2; shift 2 ;;
+    --server-cpus) SERVER_CPUS=$2; shift 2 ;;
+    --client-cpus) CLIENT_CPUS=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -46,6 +56,10 @@ PGBIN=/usr/lib/postgresql/15/bin
 LOGIN_LOAD=$BUILD_DIR/bench/login_load
 [[ -x $BOREALIS ]] || { echo "build borealis first (scripts/build)" >&2; exit 1; }
 has_workload() { [[ ",$WORKLOADS," == *",$1,"* ]]; }
+SERVER_PIN=()
+CLIENT_PIN=()
+[[ -n $SERVER_CPUS ]] && SERVER_PIN=(taskset -c "$SERVER_CPUS")
+[[ -n $CLIENT_CPUS ]] && CLIENT_PIN=(taskset -c "$CLIENT_CPUS")
 if has_workload tls || has_workload iam; then
   [[ -x $LOGIN_LOAD ]] || { echo "build login_load first (-DBOREALIS_BENCH=ON, --target login_load)" >&2; exit 1; }
 fi
@@ -97,7 +111,7 @@ echo "== starting borealis (data dir $WORK/borealis)" >&2
 # per login, which costs it CPU on the measured path.
 API_ARGS=()
 has_workload iam && API_ARGS=(--api-port 0)
-"$BOREALIS" server --data-dir "$WORK/borealis" --log-level warn --endpoint-network "$ENDPOINT_NETWORK" "${API_ARGS[@]}" \
+"${SERVER_PIN[@]}" "$BOREALIS" server --data-dir "$WORK/borealis" --log-level warn --endpoint-network "$ENDPOINT_NETWORK" "${API_ARGS[@]}" \
   >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 PIDS+=($SERVER_PID)
@@ -151,7 +165,7 @@ ssl_cert_file = '$WORK/ref-tls/server.crt'
 ssl_key_file = '$WORK/ref-tls/server.key'
 CONF
 fi
-"${RUN_AS[@]}" "$PGBIN/postgres" -D "$WORK/ref/pgdata" >"$WORK/ref.log" 2>&1 &
+"${SERVER_PIN[@]}" "${RUN_AS[@]}" "$PGBIN/postgres" -D "$WORK/ref/pgdata" >"$WORK/ref.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 100); do "$PGBIN/pg_isready" -q -h "$WORK/ref-sock" -p $REF_PORT && break; sleep 0.1; done
 psql -q -h "$WORK/ref-sock" -p $REF_PORT -U bench -d postgres -c "ALTER ROLE bench PASSWORD '$PASSWORD'" >/dev/null
@@ -177,7 +191,7 @@ logfile = $WORK/bouncer/pgbouncer.log
 INI
 chown -R "$SVC" "$WORK/bouncer" 2>/dev/null || true
 chmod 0600 "$WORK/bouncer/userlist.txt"
-"${RUN_AS[@]}" pgbouncer "$WORK/bouncer/pgbouncer.ini" >"$WORK/bouncer/stdout.log" 2>&1 &
+"${SERVER_PIN[@]}" "${RUN_AS[@]}" pgbouncer "$WORK/bouncer/pgbouncer.ini" >"$WORK/bouncer/stdout.log" 2>&1 &
 PIDS+=($!)
 sleep 1
 
@@ -202,7 +216,7 @@ BOUNCER_FAST=${BOUNCER/user=bench/user=bench_fast}
 
 tps() {  # conninfo, extra pgbench args...
   local conn=$1; shift
-  pgbench -n -S -c "$CLIENTS" -j 2 -T "$SECONDS_PER_RUN" "$@" "$conn" 2>&1 |
+  "${CLIENT_PIN[@]}" pgbench -n -S -c "$CLIENTS" -j 2 -T "$SECONDS_PER_RUN" "$@" "$conn" 2>&1 |
     awk '/^tps = / {print $3; found=1} END {if (!found) print "nan"}' | head -1
 }
 
@@ -251,19 +265,29 @@ fi
 CLK_TCK=$(getconf CLK_TCK)
 gateway_pid() { pgrep -f -- "gateway --config $WORK/borealis/" | head -1; }
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# The borealis instance's PostgreSQL: the postmaster with its reaped children (cutime/cstime) plus
+# every live child (pooled backends, the gateway's catalog connection, background workers).
+instance_ticks() {
+  local pm total child
+  pm=$(head -1 "$WORK/borealis/instances/bench-1/pgdata/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+  total=$(awk '{print $14+$15+$16+$17}' "/proc/$pm/stat" 2>/dev/null || echo 0)
+  for child in $(pgrep -P "$pm"); do total=$((total + $(cpu_ticks "$child"))); done
+  echo "$total"
+}
 GW_PID=""
 
 # Appends "<workload> <target> <metric> <value>" lines for one pgbench -C run. Metrics: rate
 # (logins/s = TPS with -C), client_ms (pgbench's user+sys CPU per login), gateway_ms (the gateway
 # process's CPU per login; its pooled PostgreSQL backends are not included) and control_ms (the
 # borealis server process's: where IAM tokens are verified and policies evaluated; for SCRAM it is
-# only the background reconcile ticks spread over the logins).
+# only the background reconcile ticks spread over the logins) and instance_ms ("pg ms": the borealis
+# instance's PostgreSQL processes, pooled backends and the gateway's catalog lookups included).
 measure_pgbench() {  # workload target conninfo (PGPASSWORD from the environment)
-  local workload=$1 target=$2 conn=$3 g0=0 g1=0 s0=0 s1=0 out
-  [[ $target == gateway* ]] && { g0=$(cpu_ticks "$GW_PID"); s0=$(cpu_ticks "$SERVER_PID"); }
-  out=$(/usr/bin/time -f 'cpu %U %S' pgbench -n -S -C -c "$CLIENTS" -j 2 -T "$SECONDS_PER_RUN" "$conn" 2>&1 || true)
-  [[ $target == gateway* ]] && { g1=$(cpu_ticks "$GW_PID"); s1=$(cpu_ticks "$SERVER_PID"); }
-  awk -v w="$workload" -v t="pgbench/$target" -v dg=$((g1 - g0)) -v ds=$((s1 - s0)) -v hz="$CLK_TCK" \
+  local workload=$1 target=$2 conn=$3 g0=0 g1=0 s0=0 s1=0 i0=0 i1=0 out
+  [[ $target == gateway* ]] && { g0=$(cpu_ticks "$GW_PID"); s0=$(cpu_ticks "$SERVER_PID"); i0=$(instance_ticks); }
+  out=$(/usr/bin/time -f 'cpu %U %S' "${CLIENT_PIN[@]}" pgbench -n -S -C -c "$CLIENTS" -j 2 -T "$SECONDS_PER_RUN" "$conn" 2>&1 || true)
+  [[ $target == gateway* ]] && { g1=$(cpu_ticks "$GW_PID"); s1=$(cpu_ticks "$SERVER_PID"); i1=$(instance_ticks); }
+  awk -v w="$workload" -v t="pgbench/$target" -v dg=$((g1 - g0)) -v ds=$((s1 - s0)) -v di=$((i1 - i0)) -v hz="$CLK_TCK" \
     -v gw="${target%%-*}" '
     /^tps = / {tps = $3}
     /^number of transactions actually processed/ {split($6, a, "/"); n = a[1]}
@@ -274,18 +298,19 @@ measure_pgbench() {  # workload target conninfo (PGPASSWORD from the environment
       print w "\t" t "\tclient_ms\t" (n > 0 ? cpu * 1000 / n : "nan")
       if (gw == "gateway") print w "\t" t "\tgateway_ms\t" (n > 0 ? dg * 1000 / hz / n : "nan")
       if (gw == "gateway") print w "\t" t "\tcontrol_ms\t" (n > 0 ? ds * 1000 / hz / n : "nan")
+      if (gw == "gateway") print w "\t" t "\tinstance_ms\t" (n > 0 ? di * 1000 / hz / n : "nan")
     }' <<<"$out" >>"$TLS_RESULTS"
   grep -m1 -E '^(pgbench: error|FATAL|connection to server)' <<<"$out" >&2 || true
 }
 
 # The same for one login_load run; adds connect latency percentiles and errors.
 measure_login_load() {  # workload target login_load-args...
-  local workload=$1 target=$2 g0=0 g1=0 s0=0 s1=0 out
+  local workload=$1 target=$2 g0=0 g1=0 s0=0 s1=0 i0=0 i1=0 out
   shift 2
-  [[ $target == gateway* ]] && { g0=$(cpu_ticks "$GW_PID"); s0=$(cpu_ticks "$SERVER_PID"); }
-  out=$("$LOGIN_LOAD" --clients "$CLIENTS" --threads 2 --seconds "$SECONDS_PER_RUN" --scale 10 "$@" 2>&1 || true)
-  [[ $target == gateway* ]] && { g1=$(cpu_ticks "$GW_PID"); s1=$(cpu_ticks "$SERVER_PID"); }
-  tr ' ' '\n' <<<"$out" | awk -F= -v w="$workload" -v t="login_load/$target" -v dg=$((g1 - g0)) -v ds=$((s1 - s0)) \
+  [[ $target == gateway* ]] && { g0=$(cpu_ticks "$GW_PID"); s0=$(cpu_ticks "$SERVER_PID"); i0=$(instance_ticks); }
+  out=$("${CLIENT_PIN[@]}" "$LOGIN_LOAD" --clients "$CLIENTS" --threads 2 --seconds "$SECONDS_PER_RUN" --scale 10 "$@" 2>&1 || true)
+  [[ $target == gateway* ]] && { g1=$(cpu_ticks "$GW_PID"); s1=$(cpu_ticks "$SERVER_PID"); i1=$(instance_ticks); }
+  tr ' ' '\n' <<<"$out" | awk -F= -v w="$workload" -v t="login_load/$target" -v dg=$((g1 - g0)) -v ds=$((s1 - s0)) -v di=$((i1 - i0)) \
     -v hz="$CLK_TCK" -v gw="${target%%-*}" '
     $1 == "logins" {n = $2}
     $1 == "logins_per_second" {print w "\t" t "\trate\t" $2}
@@ -295,6 +320,7 @@ measure_login_load() {  # workload target login_load-args...
     END {
       if (gw == "gateway") print w "\t" t "\tgateway_ms\t" (n > 0 ? dg * 1000 / hz / n : "nan")
       if (gw == "gateway") print w "\t" t "\tcontrol_ms\t" (n > 0 ? ds * 1000 / hz / n : "nan")
+      if (gw == "gateway") print w "\t" t "\tinstance_ms\t" (n > 0 ? di * 1000 / hz / n : "nan")
     }' >>"$TLS_RESULTS"
   grep -m1 '^first_error=' <<<"$out" >&2 || true
 }
@@ -313,12 +339,13 @@ def med(target, metric):
     return statistics.median(v) if v else float("nan")
 targets = sorted({t for t, _ in data}, key=lambda t: (t.split("/")[1], t))
 print(f"\n{title}: -c {clients} -j 2 / --clients {clients} --threads 2, {secs}s per run, median of {runs} runs")
-print(f"{'client/target':<34}{'logins/s':>10}{'client ms':>11}{'gateway ms':>12}{'control ms':>12}{'p50 ms':>9}"
+print(f"{'client/target':<34}{'logins/s':>10}{'client ms':>11}{'gateway ms':>12}{'control ms':>12}{'pg ms':>8}{'p50 ms':>9}"
       f"{'p99 ms':>9}{'errors':>8}")
 fmt = lambda x, spec: "-" if math.isnan(x) else format(x, spec)
 for t in targets:
     print(f"{t:<34}{fmt(med(t, 'rate'), '.0f'):>10}{fmt(med(t, 'client_ms'), '.2f'):>11}"
-          f"{fmt(med(t, 'gateway_ms'), '.2f'):>12}{fmt(med(t, 'control_ms'), '.2f'):>12}{fmt(med(t, 'p50'), '.2f'):>9}"
+          f"{fmt(med(t, 'gateway_ms'), '.2f'):>12}{fmt(med(t, 'control_ms'), '.2f'):>12}{fmt(med(t, 'instance_ms'), '.2f'):>8}"
+          f"{fmt(med(t, 'p50'), '.2f'):>9}"
           f"{fmt(med(t, 'p99'), '.2f'):>9}"
           f"{fmt(sum(data.get((t, 'errors'), [])), '.0f') if (t, 'errors') in data else '-':>8}")
 pairs = {"tls": [("login_load/gateway", "login_load/direct", "gateway / direct"),
