@@ -45,7 +45,7 @@ TEST_F(AccountTest, CreatesPrivateFilesAndKeepsKeysStable) {
 
   // The key in the file is the account root's.
   settings_.account_id = first->account_id;
-  auto resolved = resolve_access_key(*store_, settings_, first->root_access_key_id, now_);
+  auto resolved = resolve_access_key(*store_, settings_, first->root_access_key_id);
   ASSERT_TRUE(resolved);
   EXPECT_EQ(resolved->caller.kind, api::PrincipalKind::root);
   EXPECT_EQ(resolved->credentials.secret_access_key.reveal(), secret);

@@ -77,7 +77,7 @@ std::pair<std::string, std::string> IdentityTest::user_with_key(const std::strin
 }
 
 api::Caller IdentityTest::caller_of(const std::string& access_key_id) {
-  auto resolved = resolve_access_key(*store_, settings_, access_key_id, now_);
+  auto resolved = resolve_access_key(*store_, settings_, access_key_id);
   EXPECT_TRUE(resolved.has_value()) << access_key_id;
   return resolved ? resolved->caller : api::Caller{};
 }

@@ -19,7 +19,7 @@ using nlohmann::json;
 
 class ResolveTest : public IdentityTest {
  protected:
-  std::optional<api::ResolvedKey> resolve(const std::string& id) { return resolve_access_key(*store_, settings_, id, now_); }
+  std::optional<api::ResolvedKey> resolve(const std::string& id) { return resolve_access_key(*store_, settings_, id); }
 };
 
 TEST_F(ResolveTest, RootKeyIsTheAccountRoot) {
@@ -99,9 +99,8 @@ TEST_F(ResolveTest, SessionsResolveUntilTheyExpireAndCheckTheTokenByHash) {
   ASSERT_EQ(::stat((dir_ + "/" + kTokenKeyFile).c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
 
-  // Expired: not found (the verifier answers InvalidClientTokenId).
-  EXPECT_FALSE(resolve_access_key(*store_, settings_, id, now_ + std::chrono::seconds(900)));
-  EXPECT_TRUE(resolve_access_key(*store_, settings_, id, now_ + std::chrono::seconds(899)));
+  // Resolving does not depend on the time: after expiry the session still resolves, with the expiry
+  // that makes the verifier answer ExpiredToken (RouterFlowTest.AssumedRoleCredentialsWorkWithTheirTokenOnly).
 
   // A role deleted and created again under the same name does not revive old sessions.
   ASSERT_FALSE(iam("DeleteRole", {{"RoleName", "r"}}).error);

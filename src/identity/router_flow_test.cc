@@ -52,7 +52,7 @@ class RouterFlowTest : public IdentityTest {
     options.store = &*store_;
     options.services = {{"rds", kRds}, iam_operations(), sts_operations()};
     options.resolve_key = [this](std::string_view id, std::optional<std::string_view>) {
-      return resolve_access_key(*store_, settings_, id, now_);
+      return resolve_access_key(*store_, settings_, id);
     };
     options.authorize = [this](const api::Caller& c, const iam::RequestContext& r) { return authorize(*store_, c, r); };
     options.now = [this] { return now_; };
@@ -162,6 +162,20 @@ TEST_F(RouterFlowTest, AssumedRoleCredentialsWorkWithTheirTokenOnly) {
   now_ += std::chrono::hours(2);  // past the default hour
   auto expired = query("rds", "2014-10-31", {{"", "DescribeDBClusters"}}, session);
   EXPECT_EQ(expired.status, 403) << expired.body;
+  EXPECT_EQ(xml(expired, "Code"), "ExpiredToken");
+  EXPECT_EQ(xml(expired, "Message"), "The security token included in the request is expired");
+  // Only the holder of the session token learns that the key expired.
+  auto forged_late = query("rds", "2014-10-31", {{"", "DescribeDBClusters"}}, session, std::string("forged-token"));
+  EXPECT_EQ(xml(forged_late, "Code"), "InvalidClientTokenId");
+  EXPECT_EQ(xml(query("rds", "2014-10-31", {{"", "DescribeDBClusters"}}, no_token), "Code"), "InvalidClientTokenId");
+
+  // A day after expiry a new AssumeRole purges the row: the key is then unknown, as any other.
+  now_ += std::chrono::hours(23);
+  ASSERT_EQ(query("sts", "2011-06-15", {{"", "AssumeRole"}, {"RoleArn", role_arn}, {"RoleSessionName", "s2"}}, root_).status, 200);
+  EXPECT_EQ(xml(query("rds", "2014-10-31", {{"", "DescribeDBClusters"}}, session), "Code"), "ExpiredToken");
+  now_ += std::chrono::hours(1);
+  ASSERT_EQ(query("sts", "2011-06-15", {{"", "AssumeRole"}, {"RoleArn", role_arn}, {"RoleSessionName", "s3"}}, root_).status, 200);
+  EXPECT_EQ(xml(query("rds", "2014-10-31", {{"", "DescribeDBClusters"}}, session), "Code"), "InvalidClientTokenId");
 }
 
 }  // namespace

@@ -28,6 +28,7 @@ constexpr std::int64_t kMinDurationSeconds = 900;     // roleDurationSecondsType
 constexpr std::int64_t kMaxDurationSeconds = 43200;
 constexpr std::int64_t kDefaultDurationSeconds = 3600;  // AWS's default, when the role allows it
 constexpr std::int64_t kRoleChainingMaxSeconds = 3600;  // a session assuming a role gets at most an hour
+constexpr std::int64_t kExpiredSessionKeptSeconds = 86400;  // answered ExpiredToken for a day, then unknown
 
 Reply access_denied(const CallContext& context, const std::string& role_arn) {
   return Reply::fail(api::ApiError{"AccessDenied", "User: " + context.caller.arn +
@@ -135,8 +136,9 @@ Reply assume_role(CallContext& context, const json& input) {
   session.issued_at = iso8601(context.now);
   session.expires_at = epoch_seconds(context.now) + duration;
   Status s = context.store.transaction([&]() -> Status {
-    // Expired sessions are useless rows; drop them while we write anyway.
-    if (auto purged = tables.purge_expired_sessions(epoch_seconds(context.now)); !purged)
+    // Sessions expired for over a day are useless rows; drop them while we write anyway. Until then a
+    // client still holding one is told ExpiredToken rather than that its key never existed.
+    if (auto purged = tables.purge_expired_sessions(epoch_seconds(context.now) - kExpiredSessionKeptSeconds); !purged)
       return std::move(purged).error();
     return tables.add_session(session);
   });

@@ -68,7 +68,7 @@ Result<std::unique_ptr<ApiService>> ApiService::start(ApiServiceOptions options)
                  ds_operations(self->ds_state)};
   ro.resolve_key = [self](std::string_view access_key_id, std::optional<std::string_view> presented_token) {
     (void)presented_token;  // identity derives session tokens from its key file (resolve.h)
-    return identity::resolve_access_key(self->store, self->settings, access_key_id, std::chrono::system_clock::now());
+    return identity::resolve_access_key(self->store, self->settings, access_key_id);
   };
   ro.authorize = [self](const api::Caller& caller, const iam::RequestContext& request) {
     return identity::authorize(self->store, caller, request);

@@ -59,7 +59,7 @@ auth::IamLoginAnswer check_db_login(store::Store& store, const DbLoginSettings& 
 
   std::optional<api::Caller> caller;
   const sigv4::CredentialLookup lookup = [&](std::string_view id) -> std::optional<sigv4::Credentials> {
-    auto key = identity::resolve_access_key(store, settings.api, id, now);
+    auto key = identity::resolve_access_key(store, settings.api, id);
     if (!key) return std::nullopt;
     caller = std::move(key->caller);
     return std::move(key->credentials);

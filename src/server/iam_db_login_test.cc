@@ -179,7 +179,9 @@ TEST_F(IamDbLoginTest, AssumedRoleCredentialsWorkUntilTheyExpire) {
   const auto later = now_ + std::chrono::seconds(901);
   auto expired = login("app", token(session, "app", later), later);
   EXPECT_EQ(expired.outcome, auth::IamLoginOutcome::refused);
-  EXPECT_EQ(expired.log_reason, "unknown_access_key") << expired.client_message;
+  EXPECT_EQ(expired.log_reason, "credentials_expired") << expired.client_message;
+  EXPECT_NE(expired.client_message.find("expired"), std::string::npos) << expired.client_message;
+  EXPECT_EQ(expired.principal, std::string("arn:aws:sts::") + kAccount + ":assumed-role/dbrole/s1");
 }
 
 }  // namespace

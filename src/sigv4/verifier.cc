@@ -64,10 +64,7 @@ AuthResult<VerifiedIdentity> check_key_and_signature(const CredentialScopeView& 
                 "The security token included in the request is invalid (unknown access key id " +
                     std::string(scope.access_key_id) + ")");
   }
-  if (creds->expires_at && now >= *creds->expires_at) {
-    return fail(AwsErrorCode::ExpiredToken, Check::credentials_expired,
-                "The security token included in the request is expired");
-  }
+  // The session token is checked before the expiry, so only its holder learns that a key expired.
   if (creds->session_token) {
     if (!presented_token) {
       return fail(AwsErrorCode::InvalidClientTokenId, Check::security_token_missing,
@@ -81,6 +78,10 @@ AuthResult<VerifiedIdentity> check_key_and_signature(const CredentialScopeView& 
   } else if (presented_token) {
     return fail(AwsErrorCode::InvalidClientTokenId, Check::security_token_unexpected,
                 "The security token included in the request is invalid (the access key is not temporary)");
+  }
+  if (creds->expires_at && now >= *creds->expires_at) {
+    return fail(AwsErrorCode::ExpiredToken, Check::credentials_expired,
+                "The security token included in the request is expired");
   }
   const crypto::Digest32 key =
       cache.get(scope.access_key_id, creds->secret_access_key, scope.date, scope.region, scope.service);

@@ -188,6 +188,18 @@ TEST(DbTokenSession, SessionTokenIsCheckedAndCredentialsExpire) {
   auto gone = verify_db_auth_token(token, rules, expired, cache, now);
   ASSERT_FALSE(gone.ok());
   EXPECT_EQ(gone.error().code, AwsErrorCode::ExpiredToken);
+  EXPECT_EQ(gone.error().check, Check::credentials_expired);
+
+  // Expired AND another session token: the token is wrong first, so "expired" tells nothing to a
+  // caller who does not hold the session.
+  const CredentialLookup expired_other = [&](std::string_view akid) {
+    auto c = testing::vector_lookup(session + "x")(akid);
+    c->expires_at = now;
+    return c;
+  };
+  auto not_theirs = verify_db_auth_token(token, rules, expired_other, cache, now);
+  ASSERT_FALSE(not_theirs.ok());
+  EXPECT_EQ(not_theirs.error().check, Check::security_token_mismatch);
 }
 
 TEST_F(DbTokenTest, MessagesNeverCarryTheSignatureTokenOrSecret) {
