@@ -7,12 +7,18 @@ import hashlib
 import hmac
 import json
 import os
+import random
 import signal
+import socket
+import ssl
+import struct
+import threading
 import time
 import unittest
 import urllib.parse
 
 import harness
+import pgproto
 
 CLUSTER = "iamdb"
 REGION = "us-east-1"
@@ -306,6 +312,112 @@ class IamLogin(unittest.TestCase):
         time.sleep(1)
         self.assert_login("iam_app", token, self.user_arn("allowed"))
         self.assertEqual(self.server.gateway_pid(), gateway, self.server.server_log()[-2000:])
+
+    def test_clients_that_vanish_at_any_step_never_hurt_the_gateway(self):
+        # Hundreds of TLS logins at once, IAM (good and bad tokens) and SCRAM, each dropped at a random
+        # step: before TLS, after the handshake, after the StartupMessage, right after the token (so
+        # the control plane's answer finds the session gone), mid-query, or not at all; some with a
+        # TCP reset instead of a FIN. The gateway must keep its process, its file descriptors and
+        # its pool, and serve the next login.
+        good = self.token(self.allowed)
+        bad = good[:-4] + ("0000" if not good.endswith("0000") else "1111")
+        gateway = self.server.gateway_pid()
+        self.assert_login("iam_app", good, self.user_arn("allowed"))
+        time.sleep(0.5)
+        baseline = harness.fd_count(gateway)
+        tls = ssl.create_default_context(cafile=self.cluster.ca_file)
+        steps = ("tcp", "ssl_request", "handshake", "startup", "password", "answer", "query", "done")
+        outcomes = {}
+        lock = threading.Lock()
+
+        def attempt(rng):
+            user, password = rng.choice([("iam_app", good), ("iam_app", bad), ("pw_app", "Pw-app-password-1")])
+            stop = rng.choice(steps)
+            c = pgproto.Conn(self.cluster.address, self.cluster.port, timeout=15)
+            reached = "tcp"
+            try:
+                if rng.random() < 0.3:  # leave with a RST, not a FIN
+                    c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                if stop == "tcp":
+                    return reached
+                c.send(struct.pack("!ii", 8, 80877103))
+                if c.recv_exact(1) != b"S":
+                    return "no-tls"
+                reached = "ssl_request"
+                if stop == "ssl_request":
+                    return reached
+                c.sock = tls.wrap_socket(c.sock, server_hostname=self.cluster.host)
+                reached = "handshake"
+                if stop == "handshake":
+                    return reached
+                c.send(pgproto.startup_packet({"user": user, "database": "postgres"}))
+                reached = "startup"
+                if stop == "startup":
+                    return reached
+                t, body = c.read_message()
+                if t != b"R":
+                    return "error-before-password"
+                code = pgproto.parse_auth(body)[0]
+                if code == 3:  # cleartext: the IAM token
+                    c.send(pgproto.frame(b"p", password.encode() + b"\0"))
+                elif code == 10:  # SASL: SCRAM for the password role
+                    scram = pgproto.ScramClient(password)
+                    c.send(scram.initial_response())
+                    t, body = c.read_message()
+                    if t != b"R":
+                        return "refused"
+                    c.send(pgproto.frame(b"p", scram.final(pgproto.parse_auth(body)[1].decode()).encode()))
+                reached = "password"
+                if stop == "password":
+                    return reached
+                t, body = c.read_message()
+                if t == b"E":
+                    return "refused"
+                reached = "answer"
+                if stop == "answer":
+                    return reached
+                while t != b"Z":
+                    t, body = c.read_message()
+                c.send(pgproto.frame(b"Q", b"SELECT pg_sleep(0.01), current_user\0"))
+                reached = "query"
+                if stop == "query":
+                    return reached
+                t = None
+                while t != b"Z":
+                    t, body = c.read_message()
+                reached = "done"
+                c.send(pgproto.frame(b"X", b""))
+                return reached
+            except (OSError, EOFError, ssl.SSLError) as e:
+                return f"{reached}:{type(e).__name__}"
+            finally:
+                c.close()
+
+        def worker(seed):
+            rng = random.Random(seed)
+            for _ in range(25):
+                outcome = attempt(rng)
+                with lock:
+                    outcomes[outcome] = outcomes.get(outcome, 0) + 1
+
+        threads = [threading.Thread(target=worker, args=(seed,)) for seed in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        self.assertFalse(any(t.is_alive() for t in threads), outcomes)
+        self.assertEqual(self.server.gateway_pid(), gateway, self.server.gateway_log()[-3000:])
+        # Every step was reached by some client, and complete logins did happen under the churn.
+        for step in ("tcp", "ssl_request", "handshake", "startup", "password", "answer", "query", "done"):
+            self.assertGreater(outcomes.get(step, 0), 0, outcomes)
+        self.assertGreater(outcomes.get("refused", 0), 0, outcomes)
+        self.assert_login("iam_app", good, self.user_arn("allowed"))
+        deadline = time.time() + 10
+        fds = harness.fd_count(gateway)
+        while fds > baseline + 4 and time.time() < deadline:
+            time.sleep(0.2)
+            fds = harness.fd_count(gateway)
+        self.assertLessEqual(fds, baseline + 4, f"fd leak: baseline {baseline}, now {fds}; {outcomes}")
 
 
 class RegionFromTheFirstStart(unittest.TestCase):
