@@ -1,7 +1,7 @@
 """The RDS API through Debian's aws CLI v2 (/usr/bin/aws) against a real `borealis server`: the engine
 catalogue, a cluster created without instances (available, serving nothing), its writer from
-create-db-instance, logins through the gateway, a master-password change, a reboot, deletion in
-AWS's order, and the AWS errors the CLI shows. Tests run in name order."""
+create-db-instance, logins through the gateway, a master-password change, a reboot, tags, deletion
+in AWS's order, and the AWS errors the CLI shows. Tests run in name order."""
 import json
 import time
 import unittest
@@ -147,6 +147,31 @@ class RdsApi(unittest.TestCase):
         self.assertIn("InvalidDBClusterStateFault",
                       self.error("delete-db-cluster", "--db-cluster-identifier", CLUSTER, "--skip-final-snapshot"))
         self.assertIn("InvalidParameterCombination", self.error("delete-db-cluster", "--db-cluster-identifier", CLUSTER))
+
+    def test_6a_tags_through_the_cli(self):
+        arn = self.aws("describe-db-clusters", "--db-cluster-identifier", CLUSTER)["DBClusters"][0]["DBClusterArn"]
+        self.aws("add-tags-to-resource", "--resource-name", arn, "--tags", "Key=team,Value=payments", "Key=env,Value=prod")
+        expected = [{"Key": "env", "Value": "prod"}, {"Key": "team", "Value": "payments"}]
+        self.assertEqual(self.aws("list-tags-for-resource", "--resource-name", arn)["TagList"], expected)
+        self.assertEqual(self.aws("describe-db-clusters", "--db-cluster-identifier", CLUSTER)["DBClusters"][0]["TagList"],
+                         expected)
+        self.aws("remove-tags-from-resource", "--resource-name", arn, "--tag-keys", "team")
+        self.assertEqual(self.aws("list-tags-for-resource", "--resource-name", arn)["TagList"], expected[:1])
+        instance_arn = self.aws("describe-db-instances", "--db-instance-identifier", WRITER)["DBInstances"][0]["DBInstanceArn"]
+        self.assertEqual(self.aws("list-tags-for-resource", "--resource-name", instance_arn)["TagList"], [])
+        err = self.error("add-tags-to-resource", "--resource-name", arn, "--tags", "Key=aws:owner,Value=x")
+        self.assertIn("InvalidParameterValue", err)
+        self.assertIn("aws:", err)
+        self.assertIn("DBClusterNotFoundFault", self.error("list-tags-for-resource", "--resource-name", arn + "-nope"))
+        # Tags given at creation come back, and go with the group.
+        group = self.aws("create-db-cluster-parameter-group", "--db-cluster-parameter-group-name", "apirds-tagged",
+                         "--db-parameter-group-family", "aurora-postgresql15", "--description", "tagged",
+                         "--tags", "Key=owner,Value=dba team")["DBClusterParameterGroup"]
+        self.assertEqual(self.aws("list-tags-for-resource", "--resource-name", group["DBClusterParameterGroupArn"])["TagList"],
+                         [{"Key": "owner", "Value": "dba team"}])
+        self.aws("delete-db-cluster-parameter-group", "--db-cluster-parameter-group-name", "apirds-tagged")
+        self.assertIn("DBParameterGroupNotFound",
+                      self.error("list-tags-for-resource", "--resource-name", group["DBClusterParameterGroupArn"]))
 
     def test_7_delete_instance_then_cluster(self):
         out = self.aws("delete-db-instance", "--db-instance-identifier", WRITER)["DBInstance"]

@@ -10,6 +10,7 @@
 #include "server/rds_handlers.h"
 #include "server/rds_network.h"
 #include "server/rds_shapes.h"
+#include "server/rds_tags.h"
 #include "store/rds_tables.h"
 
 namespace borealis::server::rds {
@@ -146,6 +147,8 @@ api::Reply create_db_cluster(api::CallContext& context, const nlohmann::json& in
   auto subnet_group = in.string("DBSubnetGroupName");
   auto parameter_group = in.string("DBClusterParameterGroupName");
   auto deletion_protection = in.boolean("DeletionProtection");
+  std::vector<store::ResourceTag> tags;
+  if (auto r = read_tags(in, "Tags", tags)) return *r;
   if (in.error()) return *in.error();
   if (!id) return fail(kMissingParameter, "The request must contain the parameter DBClusterIdentifier");
   if (!engine) return fail(kMissingParameter, "The request must contain the parameter Engine");
@@ -204,7 +207,9 @@ api::Reply create_db_cluster(api::CallContext& context, const nlohmann::json& in
   Status tx = context.store.transaction([&]() -> Status {
     auto created = request_create_cluster(context.store, std::move(request));
     if (!created.ok()) return std::move(created).error();
-    return store::RdsTables(context.store).put_cluster_fields(fields);
+    store::RdsTables rds(context.store);
+    if (auto s = rds.put_cluster_fields(fields); !s) return s;
+    return rds.put_tags({"cluster", fields.cluster_id}, tags);
   });
   if (!tx) {
     if (tx.error().code == Errc::already_exists)

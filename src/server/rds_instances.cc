@@ -8,6 +8,7 @@
 #include "server/rds_engines.h"
 #include "server/rds_handlers.h"
 #include "server/rds_shapes.h"
+#include "server/rds_tags.h"
 #include "store/rds_tables.h"
 
 namespace borealis::server::rds {
@@ -81,6 +82,8 @@ api::Reply create_db_instance(api::CallContext& context, const nlohmann::json& i
   auto zone = in.string("AvailabilityZone");
   auto publicly_accessible = in.boolean("PubliclyAccessible");
   auto promotion_tier = in.integer("PromotionTier");
+  std::vector<store::ResourceTag> tags;
+  if (auto r = read_tags(in, "Tags", tags)) return *r;
   if (in.error()) return *in.error();
   if (!id) return fail(kMissingParameter, "The request must contain the parameter DBInstanceIdentifier");
   if (!instance_class) return fail(kMissingParameter, "The request must contain the parameter DBInstanceClass");
@@ -135,7 +138,9 @@ api::Reply create_db_instance(api::CallContext& context, const nlohmann::json& i
     fields.engine = std::string(kEngine);
     fields.availability_zone = zone.value_or(availability_zones(region).front());
     fields.promotion_tier = static_cast<int>(promotion_tier.value_or(1));
-    return store::RdsTables(context.store).put_instance_fields(fields);
+    store::RdsTables rds(context.store);
+    if (auto s = rds.put_instance_fields(fields); !s) return s;
+    return rds.put_tags({"db", *id}, tags);
   });
   if (!tx) return fail(tx.error(), kDBClusterNotFound, kDBInstanceAlreadyExists);
   wake(context);

@@ -1,9 +1,11 @@
 // The RDS operation table (see rds_operations.h). Resources follow AWS's authorisation: clusters
 // arn:aws:rds:REGION:ACCT:cluster:ID, instances …:db:ID, subnet groups …:subgrp:NAME, cluster
-// parameter groups …:cluster-pg:NAME; describe calls without a name and the engine catalogue "*".
+// parameter groups …:cluster-pg:NAME; describe calls without a name and the engine catalogue "*"; the
+// tagging calls the ARN they name.
 #include "server/rds_operations.h"
 
 #include "server/rds_handlers.h"
+#include "server/rds_tags.h"
 
 namespace borealis::server {
 namespace {
@@ -30,6 +32,9 @@ constexpr api::Operation kOperations[] = {
     {"DescribeDBClusterParameters", describe_db_cluster_parameters, parameter_group_resource},
     {"DescribeDBEngineVersions", describe_db_engine_versions, nullptr},
     {"DescribeOrderableDBInstanceOptions", describe_orderable_db_instance_options, nullptr},
+    {"AddTagsToResource", add_tags_to_resource, tag_resource},
+    {"ListTagsForResource", list_tags_for_resource, tag_resource},
+    {"RemoveTagsFromResource", remove_tags_from_resource, tag_resource},
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "server/rds_engines.h"
 #include "server/rds_handlers.h"
 #include "server/rds_shapes.h"
+#include "server/rds_tags.h"
 #include "store/rds_tables.h"
 
 namespace borealis::server::rds {
@@ -79,6 +80,8 @@ api::Reply create_db_cluster_parameter_group(api::CallContext& context, const nl
   auto name = name_of(in);
   auto family = in.string("DBParameterGroupFamily");
   auto description = in.string("Description");
+  std::vector<store::ResourceTag> tags;
+  if (auto r = read_tags(in, "Tags", tags)) return *r;
   if (in.error()) return *in.error();
   if (!name) return fail(kMissingParameter, "The request must contain the parameter DBClusterParameterGroupName");
   if (!family) return fail(kMissingParameter, "The request must contain the parameter DBParameterGroupFamily");
@@ -89,8 +92,14 @@ api::Reply create_db_cluster_parameter_group(api::CallContext& context, const nl
     return fail(kInvalidParameterValue, "DBParameterGroupFamily " + *family + " is not supported; this host serves " +
                                             std::string(store::kAuroraPostgresFamily));
   if (description->size() > kMaxDescriptionLength) return fail(kInvalidParameterValue, "Description must be at most 255 characters");
-  auto created = store::RdsTables(context.store).create_parameter_group({*name, *family, *description, false});
-  if (!created.ok()) return fail(created.error(), kInvalidParameterValue, kDBParameterGroupAlreadyExists);
+  store::RdsTables rds(context.store);
+  Result<store::ClusterParameterGroupRecord> created = make_error(Errc::internal, "not created");
+  Status tx = context.store.transaction([&]() -> Status {
+    created = rds.create_parameter_group({*name, *family, *description, false});
+    if (!created.ok()) return created.error();
+    return rds.put_tags({"cluster-pg", created->name}, tags);
+  });
+  if (!tx) return fail(tx.error(), kInvalidParameterValue, kDBParameterGroupAlreadyExists);
   return api::Reply::ok({{"DBClusterParameterGroup", render_parameter_group(context, *created)}});
 }
 

@@ -1,5 +1,6 @@
 // Errors, input reading, ARNs and output shapes of the RDS handlers (see rds_shapes.h).
 #include "server/rds_shapes.h"
+#include "server/rds_tags.h"
 
 #include <algorithm>
 #include <cctype>
@@ -190,6 +191,8 @@ Result<nlohmann::json> render_cluster(api::CallContext& context, const store::Cl
   if (!fields.ok()) return std::move(fields).error();
   auto instances = context.store.list_instances(c.id);
   if (!instances.ok()) return std::move(instances).error();
+  auto tags = tag_list(context.store, {"cluster", c.id});
+  if (!tags.ok()) return std::move(tags).error();
   nlohmann::json members = nlohmann::json::array();
   for (const auto& i : *instances) {
     auto f = rds.instance_fields(i.id);
@@ -228,7 +231,7 @@ Result<nlohmann::json> render_cluster(api::CallContext& context, const store::Cl
       {"BackupRetentionPeriod", kBackupRetentionDays},
       {"AllocatedStorage", kAllocatedStorage},
       {"AssociatedRoles", nlohmann::json::array()},
-      {"TagList", nlohmann::json::array()},
+      {"TagList", *tags},
       {"NetworkType", "IPV4"},
   };
 }
@@ -240,6 +243,8 @@ Result<nlohmann::json> render_instance(api::CallContext& context, const store::C
   if (!cluster_fields.ok()) return std::move(cluster_fields).error();
   auto f = rds.instance_fields(i.id);
   if (!f.ok()) return std::move(f).error();
+  auto tags = tag_list(context.store, {"db", i.id});
+  if (!tags.ok()) return std::move(tags).error();
   if (f->dbi_resource_id.empty()) {
     // An instance made with a CLI cluster gets its API fields (and a stable DbiResourceId) the
     // first time the API shows it.
@@ -287,7 +292,7 @@ Result<nlohmann::json> render_instance(api::CallContext& context, const store::C
       {"LicenseModel", "postgresql-license"},
       {"BackupRetentionPeriod", kBackupRetentionDays},
       {"PendingModifiedValues", nlohmann::json::object()},
-      {"TagList", nlohmann::json::array()},
+      {"TagList", *tags},
       {"NetworkType", "IPV4"},
   };
 }

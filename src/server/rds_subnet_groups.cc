@@ -8,6 +8,7 @@
 #include "server/rds_handlers.h"
 #include "server/rds_network.h"
 #include "server/rds_shapes.h"
+#include "server/rds_tags.h"
 #include "store/rds_tables.h"
 
 namespace borealis::server::rds {
@@ -56,6 +57,10 @@ api::Reply create_db_subnet_group(api::CallContext& context, const nlohmann::jso
   auto name = name_of(in);
   auto description = in.string("DBSubnetGroupDescription");
   auto subnet_ids = in.strings("SubnetIds", kMaxSubnets);
+  std::vector<store::ResourceTag> tags;
+  if (in.error() == std::nullopt) {
+    if (auto r = read_tags(in, "Tags", tags)) return *r;
+  }
   if (in.error()) {
     if (input.is_object() && input.contains("SubnetIds") && input["SubnetIds"].is_array() &&
         input["SubnetIds"].size() > kMaxSubnets)
@@ -95,8 +100,14 @@ api::Reply create_db_subnet_group(api::CallContext& context, const nlohmann::jso
   }
   // TODO(lead): without the EC2 view (rds_network.h) the VPC is unknown and stays empty.
   store::DbSubnetGroupRecord record{*name, *description, vpc_id, subnets, ""};
-  auto created = store::RdsTables(context.store).create_subnet_group(record);
-  if (!created.ok()) return fail(created.error(), kInvalidParameterValue, kDBSubnetGroupAlreadyExists);
+  store::RdsTables rds(context.store);
+  Result<store::DbSubnetGroupRecord> created = make_error(Errc::internal, "not created");
+  Status tx = context.store.transaction([&]() -> Status {
+    created = rds.create_subnet_group(record);
+    if (!created.ok()) return created.error();
+    return rds.put_tags({"subgrp", created->name}, tags);
+  });
+  if (!tx) return fail(tx.error(), kInvalidParameterValue, kDBSubnetGroupAlreadyExists);
   return api::Reply::ok({{"DBSubnetGroup", render_subnet_group(context, *created)}});
 }
 

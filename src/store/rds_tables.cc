@@ -54,6 +54,31 @@ CREATE TABLE rds_cluster_parameters (
 );
 )sql";
 
+// v8: tags of RDS resources, keyed by the resource's ARN type and name (region and account are the
+// data dir's). Triggers drop a resource's tags with its row, so a cluster, instance or group made
+// again under an old name starts untagged, whichever path (API, CLI, reconciler) deleted it.
+const std::string_view kRdsTagsSchemaV8 = R"sql(
+CREATE TABLE rds_tags (
+  resource_type TEXT NOT NULL,
+  resource_name TEXT NOT NULL,
+  key           TEXT NOT NULL,
+  value         TEXT NOT NULL,
+  PRIMARY KEY (resource_type, resource_name, key)
+) WITHOUT ROWID;
+CREATE TRIGGER rds_tags_of_cluster AFTER DELETE ON clusters BEGIN
+  DELETE FROM rds_tags WHERE resource_type = 'cluster' AND resource_name = OLD.id;
+END;
+CREATE TRIGGER rds_tags_of_instance AFTER DELETE ON instances BEGIN
+  DELETE FROM rds_tags WHERE resource_type = 'db' AND resource_name = OLD.id;
+END;
+CREATE TRIGGER rds_tags_of_subnet_group AFTER DELETE ON rds_subnet_groups BEGIN
+  DELETE FROM rds_tags WHERE resource_type = 'subgrp' AND resource_name = OLD.name;
+END;
+CREATE TRIGGER rds_tags_of_parameter_group AFTER DELETE ON rds_cluster_parameter_groups BEGIN
+  DELETE FROM rds_tags WHERE resource_type = 'cluster-pg' AND resource_name = OLD.name;
+END;
+)sql";
+
 namespace {
 
 std::string join_ids(const std::vector<std::string>& ids) {
@@ -359,6 +384,40 @@ Result<std::vector<std::string>> RdsTables::clusters_using_parameter_group(const
   if (!st) return std::move(st).error();
   st->bind(1, name);
   return collect_ids(*st);
+}
+
+Result<std::vector<ResourceTag>> RdsTables::tags(const TaggedResource& resource) {
+  auto st = store_.impl().prepare(
+      "SELECT key, value FROM rds_tags WHERE resource_type = ?1 AND resource_name = ?2 ORDER BY key");
+  if (!st) return std::move(st).error();
+  st->bind(1, resource.type).bind(2, resource.name);
+  return collect<ResourceTag>(*st, [](sqlite::Statement& row) { return ResourceTag{row.column_text(0), row.column_text(1)}; });
+}
+
+Status RdsTables::put_tags(const TaggedResource& resource, const std::vector<ResourceTag>& tags) {
+  for (const auto& tag : tags) {  // a handful per call; the statement cache makes each prepare a lookup
+    auto st = store_.impl().prepare(
+        "INSERT INTO rds_tags (resource_type, resource_name, key, value) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (resource_type, resource_name, key) DO UPDATE SET value = excluded.value");
+    if (!st) return std::move(st).error();
+    if (auto s = st->bind(1, resource.type).bind(2, resource.name).bind(3, tag.key).bind(4, tag.value).run(); !s) return s;
+  }
+  return ok_status();
+}
+
+Status RdsTables::remove_tags(const TaggedResource& resource, const std::vector<std::string>& keys) {
+  for (const auto& key : keys) {
+    auto st = store_.impl().prepare("DELETE FROM rds_tags WHERE resource_type = ?1 AND resource_name = ?2 AND key = ?3");
+    if (!st) return std::move(st).error();
+    if (auto s = st->bind(1, resource.type).bind(2, resource.name).bind(3, key).run(); !s) return s;
+  }
+  return ok_status();
+}
+
+Status RdsTables::clear_tags(const TaggedResource& resource) {
+  auto st = store_.impl().prepare("DELETE FROM rds_tags WHERE resource_type = ?1 AND resource_name = ?2");
+  if (!st) return std::move(st).error();
+  return st->bind(1, resource.type).bind(2, resource.name).run();
 }
 
 }  // namespace borealis::store

@@ -61,6 +61,18 @@ struct ClusterParameterGroupRecord {
   bool is_default = false;  // the implicit default group (no row)
 };
 
+// An RDS resource as its ARN names it: arn:aws:rds:REGION:ACCOUNT:<type>:<name>, type one of
+// cluster, db, subgrp, cluster-pg.
+struct TaggedResource {
+  std::string type;
+  std::string name;
+};
+struct ResourceTag {
+  std::string key;
+  std::string value;
+  bool operator==(const ResourceTag&) const = default;
+};
+
 // "db-" followed by 26 random upper-case alphanumerics, like RDS's DbiResourceId.
 std::string generate_dbi_resource_id();
 
@@ -98,6 +110,13 @@ class RdsTables {
   Result<std::map<std::string, std::string>> parameters(const std::string& group);
   Status set_parameter(const std::string& group, const std::string& name, const std::string& value);
   Status reset_parameter(const std::string& group, const std::string& name);
+
+  // Tags (v8), sorted by key. put_tags adds or overwrites keys; remove_tags ignores absent keys. A
+  // resource's tags go with its row (triggers), so nothing here checks that the resource exists.
+  Result<std::vector<ResourceTag>> tags(const TaggedResource& resource);
+  Status put_tags(const TaggedResource& resource, const std::vector<ResourceTag>& tags);
+  Status remove_tags(const TaggedResource& resource, const std::vector<std::string>& keys);
+  Status clear_tags(const TaggedResource& resource);
 
   // Live clusters (ids) whose API row names the subnet group / parameter group.
   Result<std::vector<std::string>> clusters_using_subnet_group(const std::string& name);

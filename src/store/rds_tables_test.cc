@@ -51,7 +51,43 @@ class RdsTablesTest : public ::testing::Test {
   std::unique_ptr<RdsTables> rds_;
 };
 
-TEST_F(RdsTablesTest, SchemaVersionIncludesTheRdsMigration) { EXPECT_EQ(store_->schema_version(), 7); }
+TEST_F(RdsTablesTest, SchemaVersionIncludesTheRdsMigrations) { EXPECT_EQ(store_->schema_version(), 8); }
+
+TEST_F(RdsTablesTest, TagsAreSortedOverwrittenAndRemovedPerResource) {
+  const TaggedResource c1{"cluster", "c1"};
+  const TaggedResource other{"db", "c1"};  // same name, another type: its own tags
+  ASSERT_TRUE(rds_->put_tags(c1, {{"team", "db"}, {"env", "prod"}}).ok());
+  ASSERT_TRUE(rds_->put_tags(other, {{"env", "dev"}}).ok());
+  ASSERT_TRUE(rds_->put_tags(c1, {{"env", "staging"}, {"empty", ""}}).ok());
+  auto tags = rds_->tags(c1);
+  ASSERT_TRUE(tags.ok()) << tags.error().message;
+  EXPECT_EQ(*tags, (std::vector<ResourceTag>{{"empty", ""}, {"env", "staging"}, {"team", "db"}}));
+  ASSERT_TRUE(rds_->remove_tags(c1, {"team", "absent"}).ok());
+  EXPECT_EQ(*rds_->tags(c1), (std::vector<ResourceTag>{{"empty", ""}, {"env", "staging"}}));
+  EXPECT_EQ(*rds_->tags(other), (std::vector<ResourceTag>{{"env", "dev"}}));
+  ASSERT_TRUE(rds_->clear_tags(c1).ok());
+  EXPECT_TRUE(rds_->tags(c1)->empty());
+  EXPECT_EQ(rds_->tags(other)->size(), 1u);
+}
+
+TEST_F(RdsTablesTest, TagsGoWithTheirResourceRow) {
+  make_cluster("c1", "127.0.0.2");
+  make_instance("c1-1", "c1", 6001);
+  DbSubnetGroupRecord g{"grp", "my group", "vpc-1", {"subnet-a"}, ""};
+  ASSERT_TRUE(rds_->create_subnet_group(g).ok());
+  ASSERT_TRUE(rds_->put_tags({"cluster", "c1"}, {{"k", "v"}}).ok());
+  ASSERT_TRUE(rds_->put_tags({"db", "c1-1"}, {{"k", "v"}}).ok());
+  ASSERT_TRUE(rds_->put_tags({"subgrp", "grp"}, {{"k", "v"}}).ok());
+
+  ASSERT_TRUE(rds_->delete_subnet_group("grp").ok());
+  EXPECT_TRUE(rds_->tags({"subgrp", "grp"})->empty());
+  // Deleting a cluster removes its instance rows at once (their tags with them); the soft-deleted
+  // cluster row keeps its tags until the id is reused, which must start untagged.
+  ASSERT_TRUE(store_->delete_cluster("c1").ok());
+  EXPECT_TRUE(rds_->tags({"db", "c1-1"})->empty());
+  make_cluster("c1", "127.0.0.3");
+  EXPECT_TRUE(rds_->tags({"cluster", "c1"})->empty());
+}
 
 TEST_F(RdsTablesTest, ClusterWithoutRowReadsAsDefaults) {
   make_cluster("cli", "127.0.10.1");

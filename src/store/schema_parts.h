@@ -9,5 +9,6 @@ namespace borealis::store {
 extern const std::string_view kIamSchemaV5;      // iam_tables.cc: users, access keys, roles, policies, sessions
 extern const std::string_view kNetworkSchemaV6;  // network_tables.cc: VPCs, subnets, security groups, peerings
 extern const std::string_view kRdsApiSchemaV7;   // rds_tables.cc: cluster API fields, subnet and parameter groups
+extern const std::string_view kRdsTagsSchemaV8;  // rds_tables.cc: tags of RDS resources
 
 }  // namespace borealis::store
