@@ -117,11 +117,31 @@ class Ec2Api(unittest.TestCase):
         self.ec2("delete-vpc", "--vpc-id", vpc_id)
         self.ec2_error("InvalidVpcID.NotFound", "delete-vpc", "--vpc-id", vpc_id)
 
+    def test_3a_tags(self):
+        vpc = self.ec2("create-vpc", "--cidr-block", "10.5.0.0/16", "--tag-specifications",
+                       "ResourceType=vpc,Tags=[{Key=Name,Value=app},{Key=team,Value=db}]")["Vpc"]
+        self.assertEqual(sorted(t["Key"] for t in vpc["Tags"]), ["Name", "team"])
+        found = self.ec2("describe-vpcs", "--filters", "Name=tag:Name,Values=app")["Vpcs"]
+        self.assertEqual([v["VpcId"] for v in found], [vpc["VpcId"]])
+        default_id = self.default_vpc()["VpcId"]
+        self.ec2("create-tags", "--resources", default_id, "--tags", "Key=env,Value=shared")
+        tags = self.ec2("describe-tags", "--filters", f"Name=resource-id,Values={default_id}")["Tags"]
+        self.assertEqual(tags, [{"Key": "env", "ResourceId": default_id, "ResourceType": "vpc", "Value": "shared"}])
+        self.assertEqual(self.ec2("describe-tags", region="eu-west-1")["Tags"], [])
+        self.ec2("delete-tags", "--resources", vpc["VpcId"], "--tags", "Key=team")
+        self.assertEqual(self.ec2("describe-vpcs", "--vpc-ids", vpc["VpcId"])["Vpcs"][0]["Tags"], [{"Key": "Name", "Value": "app"}])
+        err = self.ec2_error("InvalidParameterValue", "create-tags", "--resources", vpc["VpcId"], "--tags", "Key=aws:x,Value=y")
+        self.assertIn("aws:", err)
+        self.ec2_error("InvalidVpcID.NotFound", "create-tags", "--resources", "vpc-0123456789abcdef0", "--tags", "Key=k,Value=v")
+        self.ec2("delete-vpc", "--vpc-id", vpc["VpcId"])
+        self.assertEqual(self.ec2("describe-tags", "--filters", f"Name=resource-id,Values={vpc['VpcId']}")["Tags"], [])
+
     def test_4_restart_keeps_the_network(self):
         before = self.default_vpc()["VpcId"]
         groups_before = self.ec2("describe-security-groups")["SecurityGroups"]
         self.server.restart()
         self.assertEqual(self.default_vpc()["VpcId"], before)
+        self.assertEqual(self.default_vpc()["Tags"], [{"Key": "env", "Value": "shared"}])  # test_3a's tag
         self.assertEqual(len(self.ec2("describe-vpcs", "--filters", "Name=is-default,Values=true")["Vpcs"]), 1)
         self.assertEqual(self.ec2("describe-security-groups")["SecurityGroups"], groups_before)
 

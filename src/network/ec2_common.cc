@@ -76,7 +76,10 @@ Outcome<std::vector<Filter>> parse_filters(const json& input, std::initializer_l
     return ec2_error("FilterLimitExceeded", "The maximum number of filters is " + std::to_string(kMaxFilters) + ".");
   for (const auto& f : given) {
     Filter filter{text(f, "Name"), texts(f, "Values")};
-    if (std::find(known.begin(), known.end(), filter.name) == known.end())
+    // tag:<key> is known wherever tag-key is (the describe calls of taggable resources).
+    const bool tag_key_filter = filter.name.size() > 4 && filter.name.rfind("tag:", 0) == 0 &&
+                                std::find(known.begin(), known.end(), "tag-key") != known.end();
+    if (!tag_key_filter && std::find(known.begin(), known.end(), filter.name) == known.end())
       return ec2_error("InvalidParameterValue", "The filter '" + filter.name + "' is invalid");
     if (filter.values.size() > kMaxFilterValues)
       return ec2_error("FilterLimitExceeded", "The maximum number of values per filter is " +

@@ -3,6 +3,7 @@
 
 #include "network/ec2_common.h"
 #include "network/ec2_handlers.h"
+#include "network/ec2_tags.h"
 
 namespace borealis::network {
 namespace {
@@ -42,6 +43,9 @@ const api::Operation kOperations[] = {
     {"DeleteVpcPeeringConnection", ec2::delete_vpc_peering_connection, resource_arn<kPeering, kPeeringId>},
     {"DescribeAvailabilityZones", ec2::describe_availability_zones, nullptr},
     {"DescribeRegions", ec2::describe_regions, nullptr},
+    {"CreateTags", ec2::create_tags, nullptr},
+    {"DeleteTags", ec2::delete_tags, nullptr},
+    {"DescribeTags", ec2::describe_tags, nullptr},
 };
 
 }  // namespace

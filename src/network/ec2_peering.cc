@@ -6,6 +6,7 @@
 #include "common/cidr.h"
 #include "network/ec2_common.h"
 #include "network/ec2_handlers.h"
+#include "network/ec2_tags.h"
 #include "network/model.h"
 
 namespace borealis::network::ec2 {
@@ -69,6 +70,8 @@ api::Reply create_vpc_peering_connection(api::CallContext& context, const json& 
   if (std::find(regions.begin(), regions.end(), peer_region) == regions.end())
     return api::Reply::fail("InvalidParameterValue", "Value (" + peer_region + ") for parameter PeerRegion is invalid: "
                                                          "it is not a region this endpoint serves.");
+  auto tags = tag_specifications(input, "vpc-peering-connection");
+  if (!tags) return fail(tags.error());
   auto requester = find_vpc(context.store, context.region, vpc_id);
   if (!requester) return fail(requester.error());
   auto accepter = find_vpc(context.store, peer_region, peer_vpc_id);
@@ -88,7 +91,8 @@ api::Reply create_vpc_peering_connection(api::CallContext& context, const json& 
                                   iso8601(context.now), iso8601(context.now + kPendingLifetime)};
   store::NetworkTables tables(context.store);
   if (auto s = tables.create_peering(peering); !s) return fail(internal_error(s.error()));
-  return api::Reply::ok(json{{"VpcPeeringConnection", peering_json(context.store, peering, owner)}});
+  if (auto tagged = tag_new_resource(context, peering.id, *tags); !tagged) return fail(tagged.error());
+  return api::Reply::ok(json{{"VpcPeeringConnection", with_tags(peering_json(context.store, peering, owner), &*tags)}});
 }
 
 api::Reply accept_vpc_peering_connection(api::CallContext& context, const json& input) {
@@ -115,7 +119,10 @@ api::Reply accept_vpc_peering_connection(api::CallContext& context, const json& 
   }
   if (auto s = tables.update_peering_status(peering->id, peering->status, peering->message); !s)
     return fail(internal_error(s.error()));
-  return api::Reply::ok(json{{"VpcPeeringConnection", peering_json(context.store, *peering, context.settings.account_id)}});
+  auto tags = store::NetworkTables(context.store).tags({peering->id});
+  if (!tags) return fail(internal_error(tags.error()));
+  return api::Reply::ok(json{{"VpcPeeringConnection", with_tags(peering_json(context.store, *peering, context.settings.account_id),
+                                                                tags_of(*tags, peering->id))}});
 }
 
 api::Reply describe_vpc_peering_connections(api::CallContext& context, const json& input) {
@@ -123,8 +130,11 @@ api::Reply describe_vpc_peering_connections(api::CallContext& context, const jso
   auto filters = parse_filters(input, {"vpc-peering-connection-id", "status-code", "status-message",
                                        "requester-vpc-info.vpc-id", "accepter-vpc-info.vpc-id",
                                        "requester-vpc-info.cidr-block", "accepter-vpc-info.cidr-block",
-                                       "requester-vpc-info.owner-id", "accepter-vpc-info.owner-id", "expiration-time"});
+                                       "requester-vpc-info.owner-id", "accepter-vpc-info.owner-id", "expiration-time",
+                                       "tag-key", "tag-value"});
   if (!filters) return fail(filters.error());
+  auto tags = load_tags(context);
+  if (!tags) return fail(tags.error());
   store::NetworkTables tables(context.store);
   auto peerings = tables.list_peerings(context.region);
   if (!peerings) return fail(internal_error(peerings.error()));
@@ -134,7 +144,9 @@ api::Reply describe_vpc_peering_connections(api::CallContext& context, const jso
   json out = json::array();
   for (const auto& p : *peerings) {
     if (!wanted(ids, p.id)) continue;
+    const auto* peering_tags = tags_of(*tags, p.id);
     bool keep = matches(*filters, [&](std::string_view name) -> std::vector<std::string> {
+      if (auto values = tag_filter_values(name, peering_tags)) return *values;
       if (name == "vpc-peering-connection-id") return {p.id};
       if (name == "status-code") return {p.status};
       if (name == "status-message") return {p.message};
@@ -145,7 +157,7 @@ api::Reply describe_vpc_peering_connections(api::CallContext& context, const jso
       if (name == "expiration-time") return {p.expires_at};
       return {owner};
     });
-    if (keep) out.push_back(peering_json(context.store, p, owner));
+    if (keep) out.push_back(with_tags(peering_json(context.store, p, owner), peering_tags));
   }
   return api::Reply::ok(json{{"VpcPeeringConnections", std::move(out)}});
 }

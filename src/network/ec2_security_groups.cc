@@ -7,6 +7,7 @@
 
 #include "network/ec2_common.h"
 #include "network/ec2_handlers.h"
+#include "network/ec2_tags.h"
 #include "network/model.h"
 
 namespace borealis::network::ec2 {
@@ -200,8 +201,10 @@ api::Reply revoke(api::CallContext& context, const json& input, bool egress) {
 
 api::Reply describe_security_groups(api::CallContext& context, const json& input) {
   if (auto r = dry_run(input)) return *r;
-  auto filters = parse_filters(input, {"group-id", "group-name", "vpc-id", "description", "owner-id"});
+  auto filters = parse_filters(input, {"group-id", "group-name", "vpc-id", "description", "owner-id", "tag-key", "tag-value"});
   if (!filters) return fail(filters.error());
+  auto tags = load_tags(context);
+  if (!tags) return fail(tags.error());
   store::NetworkTables tables(context.store);
   auto groups = tables.list_security_groups(context.region);
   if (!groups) return fail(internal_error(groups.error()));
@@ -217,7 +220,9 @@ api::Reply describe_security_groups(api::CallContext& context, const json& input
   const std::string& owner = context.settings.account_id;
   for (const auto& group : *groups) {
     if (!wanted(ids, group.id) || !wanted(named_ids, group.id)) continue;
+    const auto* group_tags = tags_of(*tags, group.id);
     bool keep = matches(*filters, [&](std::string_view name) -> std::vector<std::string> {
+      if (auto values = tag_filter_values(name, group_tags)) return *values;
       if (name == "group-id") return {group.id};
       if (name == "group-name") return {group.name};
       if (name == "vpc-id") return {group.vpc_id};
@@ -227,7 +232,7 @@ api::Reply describe_security_groups(api::CallContext& context, const json& input
     if (!keep) continue;
     auto rules = tables.list_rules(group.id);
     if (!rules) return fail(internal_error(rules.error()));
-    out.push_back(security_group_json(group, *rules, owner));
+    out.push_back(with_tags(security_group_json(group, *rules, owner), group_tags));
   }
   return api::Reply::ok(json{{"SecurityGroups", std::move(out)}});
 }
@@ -246,11 +251,14 @@ api::Reply create_security_group(api::CallContext& context, const json& input) {
       return api::Reply::fail("VPCIdNotSpecified", "No default VPC for this user: give a VpcId.");
     vpc_id = (*def)->id;
   }
+  auto tags = tag_specifications(input, "security-group");
+  if (!tags) return fail(tags.error());
   auto vpc = find_vpc(context.store, context.region, vpc_id);
   if (!vpc) return fail(vpc.error());
   auto group = network::create_security_group(context.store, vpc->id, name, description);
   if (!group) return fail(group.error());
-  return api::Reply::ok(json{{"GroupId", group->id}});
+  if (auto tagged = tag_new_resource(context, group->id, *tags); !tagged) return fail(tagged.error());
+  return api::Reply::ok(with_tags(json{{"GroupId", group->id}}, &*tags));
 }
 
 api::Reply delete_security_group(api::CallContext& context, const json& input) {

@@ -1,6 +1,7 @@
 // EC2 DescribeSubnets / CreateSubnet / DeleteSubnet.
 #include "network/ec2_common.h"
 #include "network/ec2_handlers.h"
+#include "network/ec2_tags.h"
 #include "network/model.h"
 
 namespace borealis::network::ec2 {
@@ -9,8 +10,10 @@ api::Reply describe_subnets(api::CallContext& context, const json& input) {
   if (auto r = dry_run(input)) return *r;
   auto filters = parse_filters(input, {"subnet-id", "vpc-id", "cidr", "cidr-block", "cidrBlock", "availability-zone",
                                        "availabilityZone", "availability-zone-id", "default-for-az", "defaultForAz",
-                                       "state", "owner-id"});
+                                       "state", "owner-id", "tag-key", "tag-value"});
   if (!filters) return fail(filters.error());
+  auto tags = load_tags(context);
+  if (!tags) return fail(tags.error());
   auto subnets = store::NetworkTables(context.store).list_subnets(context.region);
   if (!subnets) return fail(internal_error(subnets.error()));
   const auto ids = texts(input, "SubnetIds");
@@ -18,7 +21,9 @@ api::Reply describe_subnets(api::CallContext& context, const json& input) {
   json out = json::array();
   for (const auto& subnet : *subnets) {
     if (!wanted(ids, subnet.id)) continue;
+    const auto* subnet_tags = tags_of(*tags, subnet.id);
     bool keep = matches(*filters, [&](std::string_view name) -> std::vector<std::string> {
+      if (auto values = tag_filter_values(name, subnet_tags)) return *values;
       if (name == "subnet-id") return {subnet.id};
       if (name == "vpc-id") return {subnet.vpc_id};
       if (name == "availability-zone" || name == "availabilityZone") return {subnet.availability_zone};
@@ -28,7 +33,7 @@ api::Reply describe_subnets(api::CallContext& context, const json& input) {
       if (name == "owner-id") return {context.settings.account_id};
       return {subnet.cidr};  // the cidr filters
     });
-    if (keep) out.push_back(subnet_json(context, subnet));
+    if (keep) out.push_back(with_tags(subnet_json(context, subnet), subnet_tags));
   }
   return api::Reply::ok(json{{"Subnets", std::move(out)}});
 }
@@ -51,11 +56,14 @@ api::Reply create_subnet(api::CallContext& context, const json& input) {
       return api::Reply::fail("InvalidParameterValue",
                               "Value (" + wanted_zone_id + ") for parameter availabilityZoneId is invalid.");
   }
+  auto tags = tag_specifications(input, "subnet");
+  if (!tags) return fail(tags.error());
   auto vpc = find_vpc(context.store, context.region, vpc_id);
   if (!vpc) return fail(vpc.error());
   auto subnet = network::create_subnet(context.store, *vpc, cidr, zone, false);
   if (!subnet) return fail(subnet.error());
-  return api::Reply::ok(json{{"Subnet", subnet_json(context, *subnet)}});
+  if (auto tagged = tag_new_resource(context, subnet->id, *tags); !tagged) return fail(tagged.error());
+  return api::Reply::ok(json{{"Subnet", with_tags(subnet_json(context, *subnet), &*tags)}});
 }
 
 api::Reply delete_subnet(api::CallContext& context, const json& input) {

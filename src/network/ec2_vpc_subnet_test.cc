@@ -204,7 +204,8 @@ TEST_F(Ec2VpcTest, OperationTableCoversTheModelSubset) {
       "DescribeSecurityGroups", "CreateSecurityGroup", "DeleteSecurityGroup", "AuthorizeSecurityGroupIngress",
       "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress",
       "CreateVpcPeeringConnection", "AcceptVpcPeeringConnection", "DescribeVpcPeeringConnections",
-      "DeleteVpcPeeringConnection", "DescribeAvailabilityZones", "DescribeRegions"};
+      "DeleteVpcPeeringConnection", "DescribeAvailabilityZones", "DescribeRegions", "CreateTags", "DeleteTags",
+      "DescribeTags"};
   std::set<std::string> actual;
   for (const auto& op : ec2_operations().operations) {
     EXPECT_NE(op.handler, nullptr);

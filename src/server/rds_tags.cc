@@ -8,48 +8,11 @@
 #include <algorithm>
 #include <set>
 
-#include "api/input_check.h"
+#include "api/tags.h"
 #include "server/rds_shapes.h"
 
 namespace borealis::server::rds {
 namespace {
-
-constexpr std::size_t kMaxTagsPerResource = 50;
-constexpr std::size_t kMaxKeyChars = 128;
-constexpr std::size_t kMaxValueChars = 256;
-
-// Characters of well-formed UTF-8 text: every byte that does not continue a sequence starts one.
-std::size_t characters(std::string_view text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-// AWS's class is [\p{L}\p{Z}\p{N}_.:/=+\-@]; outside ASCII every well-formed character is let
-// through (telling letters from symbols there needs Unicode tables borealis does not carry).
-bool allowed_ascii(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  if (u >= 0x80) return true;
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         std::string_view(" _.:/=+-@").find(c) != std::string_view::npos;
-}
-
-std::optional<api::Reply> check_text(const std::string& text, const char* what, std::size_t min, std::size_t max) {
-  if (!api::valid_utf8(text)) return fail(kInvalidParameterValue, std::string(what) + " is not valid UTF-8");
-  const std::size_t length = characters(text);
-  if (length < min || length > max) {
-    return fail(kInvalidParameterValue, std::string(what) + " must be " + std::to_string(min) + " to " +
-                                            std::to_string(max) + " characters long");
-  }
-  if (!std::all_of(text.begin(), text.end(), allowed_ascii)) {
-    return fail(kInvalidParameterValue, std::string(what) + " may contain only letters, digits, white space and _.:/=+-@");
-  }
-  return std::nullopt;
-}
-
-bool reserved_prefix(const std::string& key) {
-  const std::string head = lower(key.substr(0, 4));
-  return head == "aws:" || head == "rds:";
-}
 
 // The resource an ARN names, when borealis keeps it and it exists; else the reply AWS gives.
 std::optional<api::Reply> resolve(api::CallContext& context, const std::string& name, store::TaggedResource& out) {
@@ -109,7 +72,7 @@ nlohmann::json render(const std::vector<store::ResourceTag>& tags) {
 }  // namespace
 
 std::optional<api::Reply> read_tags(Input& in, const char* member, std::vector<store::ResourceTag>& out) {
-  const nlohmann::json* list = in.structures(member, kMaxTagsPerResource);
+  const nlohmann::json* list = in.structures(member, api::kMaxTagsPerResource);
   if (in.error()) return in.error();
   if (list == nullptr) return std::nullopt;
   std::set<std::string> seen;
@@ -119,9 +82,7 @@ std::optional<api::Reply> read_tags(Input& in, const char* member, std::vector<s
     auto value = tag.string("Value");
     if (tag.error()) return tag.error();
     if (!key) return fail(kInvalidParameterValue, "Every tag needs a Key");
-    if (auto r = check_text(*key, "Tag key", 1, kMaxKeyChars)) return r;
-    if (reserved_prefix(*key)) return fail(kInvalidParameterValue, "Tag keys may not begin with aws: or rds: (" + *key + ")");
-    if (auto r = check_text(value.value_or(""), "Tag value", 0, kMaxValueChars)) return r;
+    if (auto problem = api::tag_problem(*key, value.value_or(""), {"aws:", "rds:"}, true)) return fail(kInvalidParameterValue, *problem);
     if (!seen.insert(*key).second) return fail(kInvalidParameterValue, "Tag key " + *key + " is given twice");
     out.push_back({*key, value.value_or("")});
   }
@@ -156,7 +117,7 @@ api::Reply add_tags_to_resource(api::CallContext& context, const nlohmann::json&
     std::set<std::string> keys;
     for (const auto& t : *existing) keys.insert(t.key);
     for (const auto& t : tags) keys.insert(t.key);
-    if (keys.size() > kMaxTagsPerResource) {
+    if (keys.size() > api::kMaxTagsPerResource) {
       return make_error(Errc::invalid_argument, "A resource can have at most 50 tags; " + *name + " would have " +
                                                     std::to_string(keys.size()));
     }
@@ -181,7 +142,7 @@ api::Reply list_tags_for_resource(api::CallContext& context, const nlohmann::jso
 api::Reply remove_tags_from_resource(api::CallContext& context, const nlohmann::json& input) {
   Input in(input);
   auto name = in.string("ResourceName");
-  auto keys = in.strings("TagKeys", kMaxTagsPerResource);
+  auto keys = in.strings("TagKeys", api::kMaxTagsPerResource);
   if (in.error()) return *in.error();
   if (!name) return fail(kMissingParameter, "The request must contain the parameter ResourceName");
   if (!keys) return fail(kMissingParameter, "The request must contain the parameter TagKeys");

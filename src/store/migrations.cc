@@ -98,10 +98,10 @@ ALTER TABLE clusters ADD COLUMN krb_previous_key_until INTEGER NOT NULL DEFAULT 
 
 }  // namespace
 
-// v5-v8 live beside the tables they create (schema_parts.h).
+// v5-v9 live beside the tables they create (schema_parts.h).
 namespace {
 const std::string_view kMigrations[] = {kV1, kV2, kV3, kV4, kIamSchemaV5, kNetworkSchemaV6, kRdsApiSchemaV7,
-                                             kRdsTagsSchemaV8};
+                                             kRdsTagsSchemaV8, kEc2TagsSchemaV9};
 
 Result<int> current_version(sqlite3* db) {
   auto st = sqlite::Statement::prepare(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version");

@@ -86,6 +86,29 @@ CREATE TABLE directory_networks (
 );
 )sql";
 
+// v9: tags of EC2 resources by id (ids are unique across regions and types; the type is the id's
+// prefix). Triggers drop a resource's tags with its row.
+const std::string_view kEc2TagsSchemaV9 = R"sql(
+CREATE TABLE ec2_tags (
+  resource_id TEXT NOT NULL,
+  key         TEXT NOT NULL,
+  value       TEXT NOT NULL,
+  PRIMARY KEY (resource_id, key)
+) WITHOUT ROWID;
+CREATE TRIGGER ec2_tags_of_vpc AFTER DELETE ON vpcs BEGIN
+  DELETE FROM ec2_tags WHERE resource_id = OLD.id;
+END;
+CREATE TRIGGER ec2_tags_of_subnet AFTER DELETE ON subnets BEGIN
+  DELETE FROM ec2_tags WHERE resource_id = OLD.id;
+END;
+CREATE TRIGGER ec2_tags_of_security_group AFTER DELETE ON security_groups BEGIN
+  DELETE FROM ec2_tags WHERE resource_id = OLD.id;
+END;
+CREATE TRIGGER ec2_tags_of_peering AFTER DELETE ON vpc_peerings BEGIN
+  DELETE FROM ec2_tags WHERE resource_id = OLD.id;
+END;
+)sql";
+
 namespace {
 
 std::int64_t flag(bool b) { return b ? 1 : 0; }
@@ -402,6 +425,55 @@ Result<std::vector<DirectoryNetworkRecord>> NetworkTables::list_directory_networ
 Status NetworkTables::delete_directory_network(const std::string& directory_id) {
   return change_one(store_, "DELETE FROM directory_networks WHERE directory_id = ?1", directory_id,
                     "directory network");
+}
+
+Result<std::map<std::string, std::vector<ResourceTag>>> NetworkTables::tags(const std::vector<std::string>& ids) {
+  std::map<std::string, std::vector<ResourceTag>> out;
+  if (ids.empty()) {  // every resource's: one query for a describe call over many resources
+    auto st = store_.impl().prepare("SELECT resource_id, key, value FROM ec2_tags ORDER BY resource_id, key");
+    if (!st) return std::move(st).error();
+    for (;;) {
+      auto row = st->step();
+      if (!row) return std::move(row).error();
+      if (!*row) return out;
+      out[st->column_text(0)].push_back({st->column_text(1), st->column_text(2)});
+    }
+  }
+  for (const auto& id : ids) {
+    auto st = store_.impl().prepare("SELECT key, value FROM ec2_tags WHERE resource_id = ?1 ORDER BY key");
+    if (!st) return std::move(st).error();
+    st->bind(1, id);
+    auto rows = collect<ResourceTag>(*st, [](sqlite::Statement& r) { return ResourceTag{r.column_text(0), r.column_text(1)}; });
+    if (!rows) return std::move(rows).error();
+    if (!rows->empty()) out[id] = std::move(*rows);
+  }
+  return out;
+}
+
+Status NetworkTables::put_tags(const std::string& id, const std::vector<ResourceTag>& tags) {
+  for (const auto& tag : tags) {
+    auto st = store_.impl().prepare(
+        "INSERT INTO ec2_tags (resource_id, key, value) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (resource_id, key) DO UPDATE SET value = excluded.value");
+    if (!st) return std::move(st).error();
+    if (auto s = st->bind(1, id).bind(2, tag.key).bind(3, tag.value).run(); !s) return s;
+  }
+  return ok_status();
+}
+
+Status NetworkTables::delete_tag(const std::string& id, const std::string& key, const std::optional<std::string>& value) {
+  auto st = value ? store_.impl().prepare("DELETE FROM ec2_tags WHERE resource_id = ?1 AND key = ?2 AND value = ?3")
+                  : store_.impl().prepare("DELETE FROM ec2_tags WHERE resource_id = ?1 AND key = ?2");
+  if (!st) return std::move(st).error();
+  st->bind(1, id).bind(2, key);
+  if (value) st->bind(3, *value);
+  return st->run();
+}
+
+Status NetworkTables::clear_tags(const std::string& id) {
+  auto st = store_.impl().prepare("DELETE FROM ec2_tags WHERE resource_id = ?1");
+  if (!st) return std::move(st).error();
+  return st->bind(1, id).run();
 }
 
 }  // namespace borealis::store

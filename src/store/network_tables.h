@@ -5,11 +5,13 @@
 // containment and overlap, what may be deleted when) live in src/network/. Never logs anything.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/result.h"
+#include "store/resource_tag.h"
 #include "store/store.h"
 
 namespace borealis::store {
@@ -124,6 +126,16 @@ class NetworkTables {
   Result<std::optional<DirectoryNetworkRecord>> get_directory_network(const std::string& directory_id);
   Result<std::vector<DirectoryNetworkRecord>> list_directory_networks();
   Status delete_directory_network(const std::string& directory_id);
+
+
+  // Tags (v9) by resource id, each list sorted by key. tags({}) gives every resource's (for describe
+  // calls); ids without tags are absent from the map. put_tags adds or overwrites keys; delete_tag
+  // removes a key (only when its value is `value`, if given). Nothing here checks that the resource
+  // exists; a resource's tags go with its row (triggers).
+  Result<std::map<std::string, std::vector<ResourceTag>>> tags(const std::vector<std::string>& ids);
+  Status put_tags(const std::string& id, const std::vector<ResourceTag>& tags);
+  Status delete_tag(const std::string& id, const std::string& key, const std::optional<std::string>& value);
+  Status clear_tags(const std::string& id);
 
  private:
   Store& store_;

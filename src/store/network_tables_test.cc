@@ -180,5 +180,30 @@ TEST_F(NetworkTablesTest, DirectoryNetworkRoundTripsAndReplaces) {
   EXPECT_EQ(tables_->delete_directory_network("d-1234567890").error().code, Errc::not_found);
 }
 
+TEST_F(NetworkTablesTest, TagsByIdOverwriteDeleteByValueAndGoWithTheirRow) {
+  ASSERT_TRUE(tables_->create_subnet({"subnet-1", "vpc-1", "10.0.0.0/24", "us-east-1a", false, "available"}).ok());
+  ASSERT_TRUE(tables_->put_tags("vpc-1", {{"Name", "main"}, {"env", "prod"}}).ok());
+  ASSERT_TRUE(tables_->put_tags("subnet-1", {{"Name", "a"}}).ok());
+  ASSERT_TRUE(tables_->put_tags("vpc-1", {{"env", "dev"}}).ok());
+  auto all = tables_->tags({});
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ(all->at("vpc-1"), (std::vector<ResourceTag>{{"Name", "main"}, {"env", "dev"}}));
+  auto one = tables_->tags({"subnet-1", "subnet-none"});
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->size(), 1u);
+  EXPECT_EQ(one->at("subnet-1"), (std::vector<ResourceTag>{{"Name", "a"}}));
+
+  // A value given must match for the key to go.
+  ASSERT_TRUE(tables_->delete_tag("vpc-1", "env", std::string("prod")).ok());
+  EXPECT_EQ(tables_->tags({"vpc-1"})->at("vpc-1").size(), 2u);
+  ASSERT_TRUE(tables_->delete_tag("vpc-1", "env", std::string("dev")).ok());
+  ASSERT_TRUE(tables_->delete_tag("vpc-1", "Name", std::nullopt).ok());
+  EXPECT_TRUE(tables_->tags({"vpc-1"})->empty());
+
+  ASSERT_TRUE(tables_->delete_subnet("subnet-1").ok());
+  EXPECT_TRUE(tables_->tags({"subnet-1"})->empty());
+}
+
 }  // namespace
 }  // namespace borealis::store

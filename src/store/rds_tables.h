@@ -11,6 +11,7 @@
 
 #include "common/result.h"
 #include "common/secret.h"
+#include "store/resource_tag.h"
 #include "store/store.h"
 
 namespace borealis::store {
@@ -66,11 +67,6 @@ struct ClusterParameterGroupRecord {
 struct TaggedResource {
   std::string type;
   std::string name;
-};
-struct ResourceTag {
-  std::string key;
-  std::string value;
-  bool operator==(const ResourceTag&) const = default;
 };
 
 // "db-" followed by 26 random upper-case alphanumerics, like RDS's DbiResourceId.

@@ -10,5 +10,6 @@ extern const std::string_view kIamSchemaV5;      // iam_tables.cc: users, access
 extern const std::string_view kNetworkSchemaV6;  // network_tables.cc: VPCs, subnets, security groups, peerings
 extern const std::string_view kRdsApiSchemaV7;   // rds_tables.cc: cluster API fields, subnet and parameter groups
 extern const std::string_view kRdsTagsSchemaV8;  // rds_tables.cc: tags of RDS resources
+extern const std::string_view kEc2TagsSchemaV9;  // network_tables.cc: tags of EC2 resources
 
 }  // namespace borealis::store
