@@ -98,6 +98,22 @@ class ApiIamTest(unittest.TestCase):
         self.assertEqual(version["Document"]["Statement"][0]["Action"], "rds:Describe*")
         self.assertEqual(error_code(self.aws_error("iam", "delete-policy", "--policy-arn", arn)), "DeleteConflict")
 
+    def test_aws_managed_read_only_policies(self):
+        user = self.new_user("auditor")
+        for name in ("AmazonRDSReadOnlyAccess", "IAMReadOnlyAccess"):
+            self.aws("iam", "attach-user-policy", "--user-name", "auditor", "--policy-arn", f"arn:aws:iam::aws:policy/{name}")
+        self.aws("rds", "describe-db-clusters", credentials=user)
+        self.aws("ec2", "describe-vpcs", credentials=user)
+        self.aws("iam", "list-users", credentials=user)
+        self.assertEqual(error_code(self.aws_error("rds", "create-db-cluster", "--db-cluster-identifier", "nope",
+                                                   "--engine", "aurora-postgresql", "--master-username", "postgres",
+                                                   "--master-user-password", "Secret-pass-1", credentials=user)),
+                         "AccessDenied")
+        self.assertEqual(error_code(self.aws_error("iam", "create-user", "--user-name", "x", credentials=user)), "AccessDenied")
+        listed = {p["PolicyName"] for p in self.aws("iam", "list-policies", "--scope", "AWS")["Policies"]}
+        self.assertTrue({"AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "IAMReadOnlyAccess",
+                         "AmazonRDSReadOnlyAccess", "AmazonRDSDirectoryServiceAccess"} <= listed, listed)
+
     def test_iam_errors(self):
         self.aws("iam", "create-user", "--user-name", "dupe")
         self.assertEqual(error_code(self.aws_error("iam", "create-user", "--user-name", "DUPE")), "EntityAlreadyExists")

@@ -70,6 +70,39 @@ TEST_F(AuthorizeTest, AwsManagedPoliciesApply) {
   EXPECT_TRUE(iam("AttachUserPolicy", {{"UserName", "svc"}, {"PolicyArn", "arn:aws:iam::aws:policy/NotShipped"}}).error.has_value());
 }
 
+TEST_F(AuthorizeTest, ReadOnlyAndPowerUserPoliciesAllowWhatAwsSays) {
+  auto attach = [&](const std::string& user, const std::string& name) {
+    ASSERT_FALSE(iam("AttachUserPolicy", {{"UserName", user}, {"PolicyArn", "arn:aws:iam::aws:policy/" + name}}).error) << name;
+  };
+  auto [k1, s1] = user_with_key("reader");
+  attach("reader", "AmazonRDSReadOnlyAccess");
+  attach("reader", "IAMReadOnlyAccess");
+  const api::Caller reader = caller_of(k1);
+  EXPECT_TRUE(decide(reader, "rds:DescribeDBClusters").allowed());
+  EXPECT_TRUE(decide(reader, "rds:ListTagsForResource").allowed());
+  EXPECT_TRUE(decide(reader, "ec2:DescribeVpcs").allowed());
+  EXPECT_TRUE(decide(reader, "iam:GetUser").allowed());
+  EXPECT_FALSE(decide(reader, "rds:CreateDBCluster").allowed());
+  EXPECT_FALSE(decide(reader, "rds:AddTagsToResource").allowed());
+  EXPECT_FALSE(decide(reader, "rds-db:connect").allowed());
+  EXPECT_FALSE(decide(reader, "iam:CreateUser").allowed());
+
+  auto [k2, s2] = user_with_key("power");
+  attach("power", "PowerUserAccess");
+  const api::Caller power = caller_of(k2);
+  EXPECT_TRUE(decide(power, "rds:CreateDBCluster").allowed());
+  EXPECT_TRUE(decide(power, "rds-db:connect").allowed());
+  EXPECT_TRUE(decide(power, "iam:ListRoles").allowed());
+  EXPECT_FALSE(decide(power, "iam:CreateUser").allowed());  // NotAction iam:*
+  EXPECT_FALSE(decide(power, "iam:AttachUserPolicy").allowed());
+
+  auto [k3, s3] = user_with_key("admin");
+  attach("admin", "IAMFullAccess");
+  const api::Caller admin = caller_of(k3);
+  EXPECT_TRUE(decide(admin, "iam:CreateUser").allowed());
+  EXPECT_FALSE(decide(admin, "rds:DescribeDBClusters").allowed());
+}
+
 TEST_F(AuthorizeTest, PrincipalKeysComeFromTheCaller) {
   auto [key, secret] = user_with_key("vera");
   const api::Caller v = caller_of(key);

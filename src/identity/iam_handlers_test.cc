@@ -2,6 +2,9 @@
 // codes and HTTP statuses, URL-encoded documents, quotas, and junk input that must never throw.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "identity/identity_test_support.h"
 #include "identity/operations.h"
 #include "iam/managed_policies.h"
@@ -208,10 +211,25 @@ TEST_F(IamHandlersTest, ManagedPoliciesAndAttachments) {
   auto local = iam("ListPolicies", {{"Scope", "Local"}});
   ASSERT_EQ(local.output["Policies"].size(), 1u);
   auto aws = iam("ListPolicies", {{"Scope", "AWS"}});
-  ASSERT_EQ(aws.output["Policies"].size(), 2u);
-  EXPECT_EQ(aws.output["Policies"][0]["Arn"], "arn:aws:iam::aws:policy/AdministratorAccess");
-  EXPECT_EQ(aws.output["Policies"][1]["Arn"], std::string(iam::kRdsDirectoryServiceAccessArn));
-  EXPECT_EQ(aws.output["Policies"][1]["Path"], "/service-role/");
+  ASSERT_EQ(aws.output["Policies"].size(), 6u);
+  std::map<std::string, json> by_arn;
+  std::set<std::string> ids;
+  for (const auto& p : aws.output["Policies"]) {
+    by_arn[p["Arn"]] = p;
+    ids.insert(p["PolicyId"].get<std::string>());
+    EXPECT_EQ(p["PolicyId"].get<std::string>().size(), 21u) << p.dump();
+  }
+  EXPECT_EQ(ids.size(), 6u);  // AmazonRDS… policies share a prefix, not an id
+  const std::string_view shipped[] = {"arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/PowerUserAccess",
+                                     "arn:aws:iam::aws:policy/IAMFullAccess", "arn:aws:iam::aws:policy/IAMReadOnlyAccess",
+                                     "arn:aws:iam::aws:policy/AmazonRDSReadOnlyAccess", iam::kRdsDirectoryServiceAccessArn};
+  for (std::string_view arn : shipped) {
+    ASSERT_TRUE(by_arn.count(std::string(arn))) << arn;
+    // Every shipped document parses and comes back by GetPolicyVersion.
+    auto version = iam("GetPolicyVersion", {{"PolicyArn", std::string(arn)}, {"VersionId", "v1"}});
+    ASSERT_FALSE(version.error) << arn << ": " << version.error->message;
+  }
+  EXPECT_EQ(by_arn[std::string(iam::kRdsDirectoryServiceAccessArn)]["Path"], "/service-role/");
   EXPECT_EQ(iam("ListPolicies", {{"OnlyAttached", true}}).output["Policies"].size(), 1u);
 
   expect_ok(iam("DetachRolePolicy", {{"RoleName", "r"}, {"PolicyArn", arn}}));

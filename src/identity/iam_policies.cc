@@ -4,6 +4,7 @@
 #include <cctype>
 #include <variant>
 
+#include "crypto/hash.h"
 #include "iam/managed_policies.h"
 #include "iam/policy.h"
 #include "identity/ids.h"
@@ -56,9 +57,11 @@ std::optional<store::ManagedPolicyRecord> aws_managed_record(const std::string& 
   if (!document) return std::nullopt;
   store::ManagedPolicyRecord p;
   auto [name, path] = name_and_path(arn);
-  // A stable id per policy: the stand-in prefix and the first 8 characters of the name, upper-cased.
-  std::string tail;
-  for (char c : name.substr(0, 8)) tail += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  // A stable id per policy, 21 characters as AWS's: the stand-in prefix and 9 upper-case hex digits of
+  // the name's SHA-256 (names share their first letters: AmazonRDS…).
+  const crypto::Digest32 digest = crypto::sha256(name);
+  std::string tail = crypto::hex_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size())).substr(0, 9);
+  for (char& c : tail) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   p.id = kAwsManagedPolicyIdPrefix + tail;
   p.name = name;
   p.path = path;

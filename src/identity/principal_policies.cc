@@ -1,5 +1,7 @@
 #include "identity/principal_policies.h"
 
+#include <array>
+
 #include "iam/managed_policies.h"
 #include "identity/validate.h"
 
@@ -13,16 +15,59 @@ std::vector<iam::PolicyRef> PrincipalPolicies::refs() const {
 }
 
 namespace {
+// AWS-managed policies as AWS publishes them (the current default version), for the services borealis
+// serves: a user of the real aws CLI attaches them by ARN. Each parses (principal_policies_test).
 constexpr std::string_view kAdministratorAccessDocument =
     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})";
-constexpr std::string_view kAwsManagedArns[] = {kAdministratorAccessArn, iam::kRdsDirectoryServiceAccessArn};
+constexpr std::string_view kPowerUserAccessDocument = R"({"Version":"2012-10-17","Statement":[
+  {"Effect":"Allow","NotAction":["iam:*","organizations:*","account:*"],"Resource":"*"},
+  {"Effect":"Allow","Action":["account:GetAccountInformation","account:GetGovCloudAccountInformation",
+    "account:GetPrimaryEmail","account:ListRegions","iam:CreateServiceLinkedRole","iam:DeleteServiceLinkedRole",
+    "iam:ListRoles","organizations:DescribeEffectivePolicy","organizations:DescribeOrganization"],"Resource":"*"}]})";
+constexpr std::string_view kIamFullAccessDocument = R"({"Version":"2012-10-17","Statement":[
+  {"Effect":"Allow","Action":["iam:*","organizations:DescribeAccount","organizations:DescribeOrganization",
+    "organizations:DescribeOrganizationalUnit","organizations:DescribePolicy","organizations:ListChildren",
+    "organizations:ListParents","organizations:ListPoliciesForTarget","organizations:ListRoots",
+    "organizations:ListPolicies","organizations:ListTargetsForPolicy"],"Resource":"*"}]})";
+constexpr std::string_view kIamReadOnlyAccessDocument = R"({"Version":"2012-10-17","Statement":[
+  {"Effect":"Allow","Action":["iam:GenerateCredentialReport","iam:GenerateServiceLastAccessedDetails","iam:Get*",
+    "iam:List*","iam:SimulateCustomPolicy","iam:SimulatePrincipalPolicy"],"Resource":"*"}]})";
+constexpr std::string_view kRdsReadOnlyAccessDocument = R"({"Version":"2012-10-17","Statement":[
+  {"Effect":"Allow","Action":["rds:Describe*","rds:ListTagsForResource","ec2:DescribeAccountAttributes",
+    "ec2:DescribeAvailabilityZones","ec2:DescribeInternetGateways","ec2:DescribeSecurityGroups",
+    "ec2:DescribeSubnets","ec2:DescribeVpcAttribute","ec2:DescribeVpcs"],"Resource":"*"},
+  {"Effect":"Allow","Action":["cloudwatch:GetMetricStatistics","cloudwatch:ListMetrics","cloudwatch:GetMetricData",
+    "logs:DescribeLogStreams","logs:GetLogEvents","devops-guru:GetResourceCollection"],"Resource":"*"},
+  {"Action":["devops-guru:SearchInsights","devops-guru:ListAnomaliesForInsight"],"Effect":"Allow","Resource":"*",
+   "Condition":{"ForAllValues:StringEquals":{"devops-guru:ServiceNames":["RDS"]},
+                "Null":{"devops-guru:ServiceNames":"false"}}}]})";
+
+struct AwsManaged {
+  std::string_view arn;
+  std::string_view document;
+};
+constexpr AwsManaged kAwsManaged[] = {
+    {kAdministratorAccessArn, kAdministratorAccessDocument},
+    {"arn:aws:iam::aws:policy/PowerUserAccess", kPowerUserAccessDocument},
+    {"arn:aws:iam::aws:policy/IAMFullAccess", kIamFullAccessDocument},
+    {"arn:aws:iam::aws:policy/IAMReadOnlyAccess", kIamReadOnlyAccessDocument},
+    {"arn:aws:iam::aws:policy/AmazonRDSReadOnlyAccess", kRdsReadOnlyAccessDocument},
+    {iam::kRdsDirectoryServiceAccessArn, {}},  // its document lives with the domain-join check (iam/)
+};
+constexpr auto kAwsManagedArns = [] {
+  std::array<std::string_view, std::size(kAwsManaged)> arns{};
+  for (std::size_t i = 0; i < arns.size(); ++i) arns[i] = kAwsManaged[i].arn;
+  return arns;
+}();
 }  // namespace
 
 std::span<const std::string_view> aws_managed_arns() { return kAwsManagedArns; }
 
 std::optional<std::string_view> aws_managed_document(std::string_view arn) {
   if (arn == iam::kRdsDirectoryServiceAccessArn) return iam::rds_directory_service_access_document();
-  if (arn == kAdministratorAccessArn) return kAdministratorAccessDocument;
+  for (const auto& managed : kAwsManaged) {
+    if (managed.arn == arn) return managed.document;
+  }
   return std::nullopt;
 }
 
