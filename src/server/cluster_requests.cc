@@ -101,8 +101,10 @@ Result<store::ClusterRecord> request_create_cluster(store::Store& store, CreateC
   }
   auto naming = load_endpoint_naming(store);
   if (!naming.ok()) return std::move(naming).error();
+  if (!request.region.empty()) naming->region = request.region;  // the host name carries the region
 
   store::ClusterRecord rec;
+  rec.region = naming->region;
   rec.id = id;
   rec.engine = "aurora-postgresql";
   rec.engine_version = request.engine_version;

@@ -24,6 +24,8 @@ struct CreateClusterRequest {
   // The CLI makes the writer instance with the cluster; the RDS API (Aurora's model) leaves instances
   // to CreateDBInstance, and a cluster without instances is available but serves no endpoint.
   bool with_writer_instance = true;
+  // The region it lives in: the API's request region; empty (the CLI) = the data dir's region.
+  std::string region;
 };
 
 // Names and settings shared by every cluster of this control plane.

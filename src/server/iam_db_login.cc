@@ -27,8 +27,9 @@ auth::IamLoginAnswer answer(const auth::IamLoginQuestion& q, auth::IamLoginOutco
 
 }  // namespace
 
-std::string db_user_arn(const DbLoginSettings& settings, const std::string& cluster_resource_id, const std::string& db_user) {
-  return "arn:aws:rds-db:" + settings.region + ":" + settings.api.account_id + ":dbuser:" + cluster_resource_id + "/" + db_user;
+std::string db_user_arn(const DbLoginSettings& settings, const std::string& region, const std::string& cluster_resource_id,
+                        const std::string& db_user) {
+  return "arn:aws:rds-db:" + region + ":" + settings.api.account_id + ":dbuser:" + cluster_resource_id + "/" + db_user;
 }
 
 auth::IamLoginAnswer check_db_login(store::Store& store, const DbLoginSettings& settings, sigv4::SigningKeyCache& cache,
@@ -64,7 +65,9 @@ auth::IamLoginAnswer check_db_login(store::Store& store, const DbLoginSettings& 
     caller = std::move(key->caller);
     return std::move(key->credentials);
   };
-  const sigv4::DbAuthRules rules{cluster->endpoint_host, static_cast<std::uint16_t>(cluster->port), settings.region,
+  // The token must be scoped to the cluster's own region (the one its endpoint name carries).
+  const std::string region = cluster->region.empty() ? settings.region : cluster->region;
+  const sigv4::DbAuthRules rules{cluster->endpoint_host, static_cast<std::uint16_t>(cluster->port), region,
                                  q.db_user};
   auto verified = sigv4::check_db_auth_token(token.value(), rules, lookup, cache,
                                              std::chrono::time_point_cast<std::chrono::seconds>(now));
@@ -77,14 +80,14 @@ auth::IamLoginAnswer check_db_login(store::Store& store, const DbLoginSettings& 
 
   iam::RequestContext request;
   request.action = std::string(kConnectAction);
-  request.resource = db_user_arn(settings, cluster->resource_id, q.db_user);
+  request.resource = db_user_arn(settings, region, cluster->resource_id, q.db_user);
   namespace key = iam::context_key;
   const auto seconds = std::chrono::time_point_cast<std::chrono::seconds>(now).time_since_epoch().count();
   request.keys.set(key::kCurrentTime, api::format_iso8601(seconds));
   request.keys.set(key::kEpochTime, std::to_string(seconds));
   if (parse_ipv4(q.client_address)) request.keys.set(key::kSourceIp, q.client_address);
   request.keys.set(key::kSecureTransport, "true");  // the gateway asks only for logins inside TLS
-  request.keys.set(key::kRequestedRegion, settings.region);
+  request.keys.set(key::kRequestedRegion, region);
   if (caller->temporary && !caller->token_issue_time.empty()) request.keys.set(key::kTokenIssueTime, caller->token_issue_time);
   const iam::Evaluation evaluation = identity::authorize(store, *caller, request);
   auto a = answer(q, evaluation.allowed() ? IamLoginOutcome::allowed : IamLoginOutcome::refused,

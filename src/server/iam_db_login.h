@@ -29,11 +29,12 @@ namespace borealis::server {
 
 struct DbLoginSettings {
   api::ApiSettings api;  // account id and data dir (STS session tokens are derived from its key)
-  std::string region;    // the region of this server's clusters (their endpoint names carry it)
+  std::string region;    // the data dir's region: clusters made before v10 without one of their own
 };
 
-// The resource an IAM policy grants for a login: arn:aws:rds-db:REGION:ACCOUNT:dbuser:RESOURCEID/USER.
-std::string db_user_arn(const DbLoginSettings& settings, const std::string& cluster_resource_id,
+// The resource an IAM policy grants for a login: arn:aws:rds-db:REGION:ACCOUNT:dbuser:RESOURCEID/USER,
+// REGION the cluster's.
+std::string db_user_arn(const DbLoginSettings& settings, const std::string& region, const std::string& cluster_resource_id,
                         const std::string& db_user);
 
 auth::IamLoginAnswer check_db_login(store::Store& store, const DbLoginSettings& settings, sigv4::SigningKeyCache& cache,

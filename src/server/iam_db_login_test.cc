@@ -41,7 +41,7 @@ class IamDbLoginTest : public identity::testing::IdentityTest {
     settings_login_.region = "us-east-1";
   }
 
-  std::string arn(const std::string& user) { return db_user_arn(settings_login_, kResourceId, user); }
+  std::string arn(const std::string& user) { return db_user_arn(settings_login_, settings_login_.region, kResourceId, user); }
 
   static std::string token(const sigv4::SigningCredentials& creds, const std::string& user, std::chrono::system_clock::time_point at,
                            const std::string& host = kHost, std::uint16_t port = 5432) {
@@ -88,7 +88,7 @@ TEST_F(IamDbLoginTest, AllowedUserLogsInAndOthersAreRefused) {
   // Another DB user, another cluster, nothing at all: refused with AWS's wording.
   auto other_user = user("bob", policy_doc("Allow", "rds-db:connect", arn("someone_else")));
   auto other_cluster = user("carol", policy_doc("Allow", "rds-db:connect",
-                                                db_user_arn(settings_login_, "cluster-ZZZZZZZZZZZZZZZZZZZZZZZZZZ", "app")));
+                                                db_user_arn(settings_login_, settings_login_.region, "cluster-ZZZZZZZZZZZZZZZZZZZZZZZZZZ", "app")));
   auto nothing = user("dave", "");
   for (const auto* creds : {&other_user, &other_cluster, &nothing}) {
     auto r = login("app", token(*creds, "app", now_), now_);
@@ -182,6 +182,35 @@ TEST_F(IamDbLoginTest, AssumedRoleCredentialsWorkUntilTheyExpire) {
   EXPECT_EQ(expired.log_reason, "credentials_expired") << expired.client_message;
   EXPECT_NE(expired.client_message.find("expired"), std::string::npos) << expired.client_message;
   EXPECT_EQ(expired.principal, std::string("arn:aws:sts::") + kAccount + ":assumed-role/dbrole/s1");
+}
+
+TEST_F(IamDbLoginTest, TokensAreScopedToTheClustersOwnRegion) {
+  store::ClusterRecord c;
+  c.id = "eu1";
+  c.engine = "aurora-postgresql";
+  c.engine_version = "15.4";
+  c.master_username = "master";
+  c.master_verifier = "SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy";
+  c.endpoint_host = "eu1.cluster-abc.eu-west-1.rds.localhost";
+  c.endpoint_address = "127.0.10.2";
+  c.resource_id = "cluster-EUEUEUEUEUEUEUEUEUEUEUEUEU";
+  c.status = "available";
+  c.iam_auth_enabled = true;
+  c.region = "eu-west-1";
+  ASSERT_TRUE(store_->create_cluster(c).ok());
+  const std::string resource = db_user_arn(settings_login_, "eu-west-1", c.resource_id, "app");
+  EXPECT_EQ(resource, "arn:aws:rds-db:eu-west-1:123456789012:dbuser:cluster-EUEUEUEUEUEUEUEUEUEUEUEUEU/app");
+  auto creds = user("euser", policy_doc("Allow", "rds-db:connect", resource));
+  auto at = [&](const std::string& region) {
+    return sigv4::generate_db_auth_token(c.endpoint_host, 5432, "app", region, creds,
+                                         std::chrono::time_point_cast<std::chrono::seconds>(now_));
+  };
+  auto allowed = login("app", at("eu-west-1"), now_, "eu1");
+  EXPECT_EQ(allowed.outcome, auth::IamLoginOutcome::allowed) << allowed.client_message;
+  // The data dir's region (the server's --region) is not the cluster's: refused.
+  auto refused = login("app", at("us-east-1"), now_, "eu1");
+  EXPECT_EQ(refused.outcome, auth::IamLoginOutcome::refused);
+  EXPECT_EQ(refused.log_reason, "wrong_region") << refused.client_message;
 }
 
 }  // namespace

@@ -98,10 +98,10 @@ std::optional<api::Reply> check_parameter_group(store::Store& store, const std::
   return std::nullopt;
 }
 
-// The live cluster, or the reply that says why not.
-Result<store::ClusterRecord> live_cluster(store::Store& store, const std::string& id) {
-  auto c = store.get_cluster(id);
-  if (!c.ok() || c->deleted) {
+// The live cluster of the request's region, or the reply that says why not.
+Result<store::ClusterRecord> live_cluster(const api::CallContext& context, const std::string& id) {
+  auto c = context.store.get_cluster(id);
+  if (!c.ok() || c->deleted || !in_request_region(context, *c)) {
     if (!c.ok() && c.error().code != Errc::not_found) return std::move(c).error();
     return make_error(Errc::not_found, "DBCluster " + id + " not found.");
   }
@@ -191,6 +191,7 @@ api::Reply create_db_cluster(api::CallContext& context, const nlohmann::json& in
 
   CreateClusterRequest request{*id, *username, std::move(password), iam.value_or(false),
                                static_cast<int>(port.value_or(5432))};
+  request.region = region_of(context);
   request.domain = wanted_domain;
   request.krb_caseins_users = *caseins;
   request.engine_version = installed_engine().version;
@@ -234,14 +235,14 @@ api::Reply describe_db_clusters(api::CallContext& context, const nlohmann::json&
     std::string wanted = lower(*id);
     const std::string prefix = arn(context, "cluster", "");
     if (wanted.rfind(prefix, 0) == 0) wanted = wanted.substr(prefix.size());
-    auto c = live_cluster(context.store, wanted);
+    auto c = live_cluster(context, wanted);
     if (!c.ok()) return fail(c.error(), kDBClusterNotFound);
     clusters.push_back(std::move(*c));
   } else {
     auto all = context.store.list_clusters();
     if (!all.ok()) return fail(all.error());
     for (auto& c : *all) {
-      if (!c.deleted) clusters.push_back(std::move(c));
+      if (!c.deleted && in_request_region(context, c)) clusters.push_back(std::move(c));
     }
   }
   nlohmann::json out = nlohmann::json::array();
@@ -279,7 +280,7 @@ api::Reply modify_db_cluster(api::CallContext& context, const nlohmann::json& in
   (void)in.boolean("ApplyImmediately");  // every change applies at once (as ApplyImmediately=true)
   if (in.error()) return *in.error();
   if (!id) return fail(kMissingParameter, "The request must contain the parameter DBClusterIdentifier");
-  auto c = live_cluster(context.store, lower(*id));
+  auto c = live_cluster(context, lower(*id));
   if (!c.ok()) return fail(c.error(), kDBClusterNotFound);
   if (c->status == "deleting" || c->status == "creating")
     return fail(kInvalidDBClusterState, "DB cluster " + c->id + " is " + c->status + "; it can be modified once it is available");
@@ -375,7 +376,7 @@ api::Reply delete_db_cluster(api::CallContext& context, const nlohmann::json& in
   auto final_snapshot = in.string("FinalDBSnapshotIdentifier");
   if (in.error()) return *in.error();
   if (!id) return fail(kMissingParameter, "The request must contain the parameter DBClusterIdentifier");
-  auto c = live_cluster(context.store, lower(*id));
+  auto c = live_cluster(context, lower(*id));
   if (!c.ok()) return fail(c.error(), kDBClusterNotFound);
   if (c->status == "deleting") return fail(kInvalidDBClusterState, "DB cluster " + c->id + " is already being deleted");
   if (skip.value_or(false) && final_snapshot)

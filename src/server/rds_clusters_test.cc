@@ -7,6 +7,7 @@
 #include "server/membership.h"
 #include "server/cluster_requests.h"
 #include "server/rds_handlers.h"
+#include "server/rds_tags.h"
 #include "server/rds_network.h"
 #include "server/rds_test_support.h"
 #include "store/network_tables.h"
@@ -352,6 +353,38 @@ TEST_F(RdsClustersWithEc2, DefaultVpcDefaultGroupAndSubnetGroups) {
   in["DBSubnetGroupName"] = "grp";
   in["VpcSecurityGroupIds"] = {"sg-0123456789abcdef0"};
   EXPECT_EQ(code(call(rds::create_db_cluster, in)), "InvalidParameterValue");
+}
+
+TEST_F(RdsClusters, AClusterLivesInTheRegionItWasCreatedIn) {
+  region_ = "eu-west-1";
+  auto created = call(rds::create_db_cluster, cluster_input("db1"));
+  ASSERT_FALSE(created.error) << created.error->message;
+  const json& c = created.output.at("DBCluster");
+  EXPECT_EQ(c.at("DBClusterArn"), "arn:aws:rds:eu-west-1:123456789012:cluster:db1");
+  EXPECT_NE(c.at("Endpoint").get<std::string>().find(".eu-west-1."), std::string::npos) << c.at("Endpoint");
+  EXPECT_EQ(store_->get_cluster("db1")->region, "eu-west-1");
+  ASSERT_FALSE(call(rds::create_db_instance, {{"DBInstanceIdentifier", "db1-w"}, {"DBInstanceClass", "db.r6g.large"},
+                                              {"Engine", "aurora-postgresql"}, {"DBClusterIdentifier", "db1"}})
+                   .error);
+
+  // From another region it is not there: not listed, not found, not changed, not tagged, no instance.
+  region_ = "us-east-1";
+  EXPECT_TRUE(call(rds::describe_db_clusters, json::object()).output.at("DBClusters").empty());
+  EXPECT_EQ(code(call(rds::describe_db_clusters, {{"DBClusterIdentifier", "db1"}})), "DBClusterNotFoundFault");
+  EXPECT_EQ(code(call(rds::modify_db_cluster, {{"DBClusterIdentifier", "db1"}, {"DeletionProtection", true}})),
+            "DBClusterNotFoundFault");
+  EXPECT_EQ(code(call(rds::delete_db_cluster, {{"DBClusterIdentifier", "db1"}, {"SkipFinalSnapshot", true}})),
+            "DBClusterNotFoundFault");
+  EXPECT_TRUE(call(rds::describe_db_instances, json::object()).output.at("DBInstances").empty());
+  EXPECT_EQ(code(call(rds::describe_db_instances, {{"DBInstanceIdentifier", "db1-w"}})), "DBInstanceNotFound");
+  EXPECT_EQ(code(call(rds::list_tags_for_resource, {{"ResourceName", "arn:aws:rds:us-east-1:123456789012:cluster:db1"}})),
+            "DBClusterNotFoundFault");
+  // Identifiers are unique across regions here (the store keys clusters by id alone).
+  EXPECT_EQ(code(call(rds::create_db_cluster, cluster_input("db1"))), "DBClusterAlreadyExistsFault");
+
+  region_ = "eu-west-1";
+  EXPECT_EQ(call(rds::describe_db_clusters, json::object()).output.at("DBClusters").size(), 1u);
+  EXPECT_EQ(call(rds::describe_db_instances, json::object()).output.at("DBInstances").size(), 1u);
 }
 
 }  // namespace

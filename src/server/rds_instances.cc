@@ -39,19 +39,20 @@ struct Found {
   store::InstanceRecord instance;
   store::ClusterRecord cluster;
 };
-Result<Found> find_instance(store::Store& store, const std::string& id) {
-  auto i = store.get_instance(id);
+// The instance (of a cluster in the request's region) and its cluster, or why not.
+Result<Found> find_instance(const api::CallContext& context, const std::string& id) {
+  auto i = context.store.get_instance(id);
   if (!i.ok()) {
     if (i.error().code == Errc::not_found) return make_error(Errc::not_found, "DBInstance " + id + " not found.");
     return std::move(i).error();
   }
-  auto c = store.get_cluster(i->cluster_id);
-  if (!c.ok()) return make_error(Errc::not_found, "DBInstance " + id + " not found.");
+  auto c = context.store.get_cluster(i->cluster_id);
+  if (!c.ok() || !in_request_region(context, *c)) return make_error(Errc::not_found, "DBInstance " + id + " not found.");
   return Found{std::move(*i), std::move(*c)};
 }
 
 api::Reply instance_reply(api::CallContext& context, const std::string& id) {
-  auto found = find_instance(context.store, id);
+  auto found = find_instance(context, id);
   if (!found.ok()) return fail(found.error(), kDBInstanceNotFound);
   auto shape = render_instance(context, found->cluster, found->instance);
   if (!shape.ok()) return fail(shape.error());
@@ -111,7 +112,8 @@ api::Reply create_db_instance(api::CallContext& context, const nlohmann::json& i
   }
 
   auto c = context.store.get_cluster(lower(*cluster_id));
-  if (!c.ok() || c->deleted) return fail(kDBClusterNotFound, "DBCluster " + lower(*cluster_id) + " not found.");
+  if (!c.ok() || c->deleted || !in_request_region(context, *c))
+    return fail(kDBClusterNotFound, "DBCluster " + lower(*cluster_id) + " not found.");
   if (c->status == "deleting") return fail(kInvalidDBClusterState, "DB cluster " + c->id + " is being deleted");
   if (auto existing = context.store.get_instance(*id); existing.ok())
     return fail(kDBInstanceAlreadyExists, "DB instance already exists");
@@ -160,14 +162,14 @@ api::Reply describe_db_instances(api::CallContext& context, const nlohmann::json
     std::string wanted = *id;
     const std::string prefix = arn(context, "db", "");
     if (wanted.rfind(prefix, 0) == 0) wanted = wanted.substr(prefix.size());
-    auto f = find_instance(context.store, wanted);
+    auto f = find_instance(context, wanted);
     if (!f.ok()) return fail(f.error(), kDBInstanceNotFound);
     found.push_back(std::move(*f));
   } else {
     auto all = context.store.list_all_instances();
     if (!all.ok()) return fail(all.error());
     for (const auto& i : *all) {
-      auto f = find_instance(context.store, i.id);
+      auto f = find_instance(context, i.id);
       if (f.ok()) found.push_back(std::move(*f));
     }
   }
@@ -205,7 +207,7 @@ api::Reply modify_db_instance(api::CallContext& context, const nlohmann::json& i
       return fail(kInvalidParameterCombination, std::string("The specified DB Instance is a member of a DB Cluster. Modify ") +
                                                     cluster_level + " for the DB Cluster using the ModifyDbCluster API.");
   }
-  auto found = find_instance(context.store, *id);
+  auto found = find_instance(context, *id);
   if (!found.ok()) return fail(found.error(), kDBInstanceNotFound);
   if (found->instance.status != "available")
     return fail(kInvalidDBInstanceState, "DB instance " + *id + " is not in available state (" + found->instance.status + ")");
@@ -237,7 +239,7 @@ api::Reply delete_db_instance(api::CallContext& context, const nlohmann::json& i
   if (!id) return fail(kMissingParameter, "The request must contain the parameter DBInstanceIdentifier");
   if (input.is_object() && input.contains("FinalDBSnapshotIdentifier"))
     return fail(kInvalidParameterCombination, "FinalDBSnapshotIdentifier can not be specified when deleting a DB instance of a DB cluster.");
-  auto found = find_instance(context.store, *id);
+  auto found = find_instance(context, *id);
   if (!found.ok()) return fail(found.error(), kDBInstanceNotFound);
   if (found->instance.status == "deleting") return fail(kInvalidDBInstanceState, "Instance " + *id + " is already being deleted.");
   auto shape = render_instance(context, found->cluster, found->instance);
@@ -256,7 +258,7 @@ api::Reply reboot_db_instance(api::CallContext& context, const nlohmann::json& i
   if (!id) return fail(kMissingParameter, "The request must contain the parameter DBInstanceIdentifier");
   if (force_failover.value_or(false))
     return fail(kInvalidParameterCombination, "ForceFailover needs a reader to fail over to; borealis clusters have none yet");
-  auto found = find_instance(context.store, *id);
+  auto found = find_instance(context, *id);
   if (!found.ok()) return fail(found.error(), kDBInstanceNotFound);
   if (found->instance.status != "available")
     return fail(kInvalidDBInstanceState, "DB instance " + *id + " is not in available state (" + found->instance.status + ")");

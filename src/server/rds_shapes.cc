@@ -167,6 +167,10 @@ std::string region_of(const api::CallContext& context) {
   return context.region.empty() ? context.settings.default_region : context.region;
 }
 
+bool in_request_region(const api::CallContext& context, const store::ClusterRecord& cluster) {
+  return cluster.region.empty() || cluster.region == region_of(context);
+}
+
 std::string arn(const api::CallContext& context, std::string_view type, const std::string& name) {
   return "arn:aws:rds:" + region_of(context) + ":" + context.settings.account_id + ":" + std::string(type) + ":" + name;
 }

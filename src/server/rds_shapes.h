@@ -100,6 +100,10 @@ api::Reply describe_named(const std::optional<std::string>& name, const char* me
 
 std::string lower(std::string text);
 std::string region_of(const api::CallContext& context);
+// Whether the cluster lives in the request's region: RDS is regional, so the API shows, changes and
+// tags a cluster (and its instances) only there. A row without a region (none should remain after
+// store v10) is shown everywhere, as before clusters had one.
+bool in_request_region(const api::CallContext& context, const store::ClusterRecord& cluster);
 // arn:aws:rds:REGION:ACCOUNT:TYPE:NAME (TYPE: cluster, db, subgrp, cluster-pg).
 std::string arn(const api::CallContext& context, std::string_view type, const std::string& name);
 // The zones of a region as borealis names them when EC2 does not say: REGION + a, b, c.

@@ -35,7 +35,7 @@ std::optional<api::Reply> resolve(api::CallContext& context, const std::string& 
   store::RdsTables rds(context.store);
   if (out.type == "cluster") {
     auto c = context.store.get_cluster(out.name);
-    if (c.ok() && !c->deleted) return std::nullopt;
+    if (c.ok() && !c->deleted && in_request_region(context, *c)) return std::nullopt;
     if (!c.ok() && c.error().code != Errc::not_found) return fail(c.error());
     return fail(kDBClusterNotFound, "DBCluster " + out.name + " not found.");
   }
@@ -43,7 +43,7 @@ std::optional<api::Reply> resolve(api::CallContext& context, const std::string& 
     auto i = context.store.get_instance(out.name);
     if (i.ok()) {
       auto c = context.store.get_cluster(i->cluster_id);
-      if (c.ok() && !c->deleted) return std::nullopt;
+      if (c.ok() && !c->deleted && in_request_region(context, *c)) return std::nullopt;
     } else if (i.error().code != Errc::not_found) {
       return fail(i.error());
     }

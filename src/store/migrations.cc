@@ -96,12 +96,19 @@ constexpr std::string_view kV4 = R"sql(
 ALTER TABLE clusters ADD COLUMN krb_previous_key_until INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// v10: each cluster's region. Rows made before it get the data dir's region (the setting written at
+// the first start), which is where their endpoint names already put them.
+constexpr std::string_view kV10 = R"sql(
+ALTER TABLE clusters ADD COLUMN region TEXT NOT NULL DEFAULT '';
+UPDATE clusters SET region = COALESCE((SELECT value FROM settings WHERE key = 'region'), '');
+)sql";
+
 }  // namespace
 
-// v5-v9 live beside the tables they create (schema_parts.h).
+// v5-v9 live beside the tables they create (schema_parts.h); v10 is above.
 namespace {
 const std::string_view kMigrations[] = {kV1, kV2, kV3, kV4, kIamSchemaV5, kNetworkSchemaV6, kRdsApiSchemaV7,
-                                             kRdsTagsSchemaV8, kEc2TagsSchemaV9};
+                                             kRdsTagsSchemaV8, kEc2TagsSchemaV9, kV10};
 
 Result<int> current_version(sqlite3* db) {
   auto st = sqlite::Statement::prepare(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version");

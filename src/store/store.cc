@@ -52,7 +52,7 @@ constexpr const char* kClusterColumns =
     "id, engine, engine_version, master_username, master_verifier, port, resource_id, endpoint_host,"
     " endpoint_address, status, iam_auth_enabled, created_at, deleted, domain, domain_joined, domain_status,"
     " domain_reason, krb_caseins_users, krb_rotation_requested, krb_rotation_done, native_direct,"
-    " krb_previous_key_until";
+    " krb_previous_key_until, region";
 
 ClusterRecord read_cluster(const sqlite::Statement& st) {
   ClusterRecord c;
@@ -78,6 +78,7 @@ ClusterRecord read_cluster(const sqlite::Statement& st) {
   c.krb_rotation_done = st.column_int64(19);
   c.native_direct = st.column_int64(20) != 0;
   c.krb_previous_key_until = st.column_int64(21);
+  c.region = st.column_text(22);
   return c;
 }
 
@@ -172,14 +173,14 @@ Result<ClusterRecord> Store::create_cluster(ClusterRecord c) {
     if (!purge) return std::move(purge).error();
     if (auto r = purge->bind(1, c.id).run(); !r) return r;
     auto ins = impl_->prepare(std::string("INSERT INTO clusters (") + kClusterColumns +
-                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0, ?13, '', '', '', ?14, 0, 0, ?15, 0)");
+                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0, ?13, '', '', '', ?14, 0, 0, ?15, 0, ?16)");
     if (!ins) return std::move(ins).error();
     ins->bind(1, c.id).bind(2, c.engine).bind(3, c.engine_version).bind(4, c.master_username)
         .bind(5, c.master_verifier).bind(6, static_cast<std::int64_t>(c.port)).bind(7, c.resource_id)
         .bind(8, c.endpoint_host).bind(9, c.endpoint_address).bind(10, c.status)
         .bind(11, static_cast<std::int64_t>(c.iam_auth_enabled ? 1 : 0)).bind(12, c.created_at)
         .bind(13, c.domain).bind(14, static_cast<std::int64_t>(c.krb_caseins_users ? 1 : 0))
-        .bind(15, static_cast<std::int64_t>(c.native_direct ? 1 : 0));
+        .bind(15, static_cast<std::int64_t>(c.native_direct ? 1 : 0)).bind(16, c.region);
     return ins->run();
   });
   if (!s) {

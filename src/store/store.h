@@ -45,6 +45,9 @@ struct ClusterRecord {
   // After a key rotation: until this time (epoch seconds) the previous key stays in the directory and
   // the keytab, so tickets issued before the rotation still work; 0 = no previous key kept.
   long long krb_previous_key_until = 0;
+  // The region the cluster lives in (its endpoint name, ARNs, IAM tokens); the API serves it only
+  // there. Rows from before v10 got the data dir's region (settings.region) in the migration.
+  std::string region;
   long long krb_rotation_requested = 0;  // raised by request_krb_key_rotation
   long long krb_rotation_done = 0;       // the last request the reconciler carried out
 };

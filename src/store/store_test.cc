@@ -6,13 +6,16 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <cstdlib>
+#include <memory>
 #include <set>
 #include <string>
 
 #include "common/fs.h"
 #include "store/migrations.h"
+#include "store/sqlite.h"
 
 namespace borealis::store {
 namespace {
@@ -69,6 +72,36 @@ TEST_F(StoreTest, MigratesFreshFileAndReopensIdempotently) {
   ASSERT_TRUE(v.ok());
   ASSERT_TRUE(v->has_value());
   EXPECT_EQ(**v, "123456789012");
+}
+
+TEST_F(StoreTest, ClustersFromBeforeV10GetTheDataDirsRegion) {
+  {  // a store as version 9 left it: one cluster, the region setting written at the first start
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &raw), SQLITE_OK);
+    std::unique_ptr<sqlite3, int (*)(sqlite3*)> db(raw, sqlite3_close);
+    ASSERT_TRUE(sqlite::exec(db.get(), "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"));
+    for (std::size_t v = 1; v <= 9; ++v) {
+      ASSERT_TRUE(sqlite::exec(db.get(), std::string(migrations()[v - 1]).c_str())) << v;
+      const std::string mark = "INSERT INTO schema_version VALUES (" + std::to_string(v) + ", 'then')";
+      ASSERT_TRUE(sqlite::exec(db.get(), mark.c_str()));
+    }
+    ASSERT_TRUE(sqlite::exec(db.get(), "INSERT INTO settings VALUES ('region', 'ap-south-1')"));
+    ASSERT_TRUE(sqlite::exec(db.get(),
+                             "INSERT INTO clusters (id, engine, engine_version, master_username, master_verifier, resource_id,"
+                             " endpoint_host, endpoint_address, status, created_at) VALUES ('old', 'aurora-postgresql', '15',"
+                             " 'postgres', 'v', 'cluster-OLD', 'old.cluster-x.ap-south-1.rds.localhost', '127.0.0.9',"
+                             " 'available', 'then')"));
+  }
+  auto s = Store::open(path_);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  auto old = s->get_cluster("old");
+  ASSERT_TRUE(old.ok()) << old.error().message;
+  EXPECT_EQ(old->region, "ap-south-1");
+  // New clusters carry the region they are given.
+  ClusterRecord c = sample_cluster("new", "127.0.0.10");
+  c.region = "eu-west-1";
+  ASSERT_TRUE(s->create_cluster(c).ok());
+  EXPECT_EQ(s->get_cluster("new")->region, "eu-west-1");
 }
 
 TEST_F(StoreTest, FileIsPrivate) {
