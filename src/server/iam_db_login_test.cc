@@ -24,21 +24,29 @@ class IamDbLoginTest : public identity::testing::IdentityTest {
  protected:
   void SetUp() override {
     IdentityTest::SetUp();
+    add_cluster("db1", kHost, "127.0.10.1", kResourceId, "us-east-1");
+    settings_login_.api = settings_;
+    settings_login_.region = "us-east-1";
+  }
+
+  // An available cluster with IAM database authentication on.
+  store::ClusterRecord add_cluster(const std::string& id, const std::string& host, const std::string& address,
+                                   const std::string& resource_id, const std::string& region) {
     store::ClusterRecord c;
-    c.id = "db1";
+    c.id = id;
     c.engine = "aurora-postgresql";
     c.engine_version = "15.4";
     c.master_username = "master";
     c.master_verifier = "SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy";
-    c.endpoint_host = kHost;
-    c.endpoint_address = "127.0.10.1";
-    c.resource_id = kResourceId;
+    c.endpoint_host = host;
+    c.endpoint_address = address;
+    c.resource_id = resource_id;
     c.status = "available";
     c.iam_auth_enabled = true;
+    c.region = region;
     auto created = store_->create_cluster(c);
-    ASSERT_TRUE(created.ok()) << created.error().message;
-    settings_login_.api = settings_;
-    settings_login_.region = "us-east-1";
+    EXPECT_TRUE(created.ok()) << created.error().message;
+    return c;
   }
 
   std::string arn(const std::string& user) { return db_user_arn(settings_login_, settings_login_.region, kResourceId, user); }
@@ -185,19 +193,8 @@ TEST_F(IamDbLoginTest, AssumedRoleCredentialsWorkUntilTheyExpire) {
 }
 
 TEST_F(IamDbLoginTest, TokensAreScopedToTheClustersOwnRegion) {
-  store::ClusterRecord c;
-  c.id = "eu1";
-  c.engine = "aurora-postgresql";
-  c.engine_version = "15.4";
-  c.master_username = "master";
-  c.master_verifier = "SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy";
-  c.endpoint_host = "eu1.cluster-abc.eu-west-1.rds.localhost";
-  c.endpoint_address = "127.0.10.2";
-  c.resource_id = "cluster-EUEUEUEUEUEUEUEUEUEUEUEUEU";
-  c.status = "available";
-  c.iam_auth_enabled = true;
-  c.region = "eu-west-1";
-  ASSERT_TRUE(store_->create_cluster(c).ok());
+  const store::ClusterRecord c = add_cluster("eu1", "eu1.cluster-abc.eu-west-1.rds.localhost", "127.0.10.2",
+                                             "cluster-EUEUEUEUEUEUEUEUEUEUEUEUEU", "eu-west-1");
   const std::string resource = db_user_arn(settings_login_, "eu-west-1", c.resource_id, "app");
   EXPECT_EQ(resource, "arn:aws:rds-db:eu-west-1:123456789012:dbuser:cluster-EUEUEUEUEUEUEUEUEUEUEUEUEU/app");
   auto creds = user("euser", policy_doc("Allow", "rds-db:connect", resource));
