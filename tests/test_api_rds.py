@@ -102,6 +102,13 @@ class RdsApi(unittest.TestCase):
         self.wait_for("login", lambda: self.login(PASSWORD).returncode == 0 or self.login(PASSWORD).stderr)
         cluster = self.aws("describe-db-clusters", "--db-cluster-identifier", CLUSTER)["DBClusters"][0]
         self.assertEqual(cluster["DBClusterMembers"][0]["DBInstanceIdentifier"], WRITER)
+        # The reader endpoint reaches the writer while there are no replicas, as on Aurora, and the
+        # endpoint certificate names it: verify-full against it works.
+        reader = cluster["ReaderEndpoint"]
+        self.assertIn(".cluster-ro-", reader)
+        r = harness.Cluster(self.server, self.server.describe(CLUSTER)).psql(
+            "postgres", PASSWORD, "SELECT current_user", tls=True, host=reader, timeout=15)
+        self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIs(cluster["DBClusterMembers"][0]["IsClusterWriter"], True)
         instance = self.aws("describe-db-instances", "--db-instance-identifier", WRITER)["DBInstances"][0]
         self.assertEqual(instance["Endpoint"]["Address"], cluster["Endpoint"])

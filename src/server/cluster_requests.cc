@@ -20,6 +20,15 @@ std::string EndpointNaming::cluster_host(const std::string& cluster_id) const {
   return cluster_id + ".cluster-" + suffix + "." + region + "." + domain;
 }
 
+std::string reader_endpoint_host(const std::string& writer_host) {
+  const std::string marker = ".cluster-";
+  const auto at = writer_host.find(marker);
+  if (at == std::string::npos) return "";
+  std::string out = writer_host;
+  out.insert(at + marker.size(), "ro-");
+  return out;
+}
+
 Result<EndpointNaming> load_endpoint_naming(store::Store& store) {
   EndpointNaming n;
   auto region = store.get_setting("region");

@@ -36,6 +36,11 @@ struct EndpointNaming {
   std::string cluster_host(const std::string& cluster_id) const;
 };
 
+// The cluster's reader endpoint, <id>.cluster-ro-<suffix>.<region>.<domain>, from its writer endpoint
+// ("" for a name of another shape). Without replicas it reaches the writer, as on Aurora: same address,
+// and the endpoint certificate names both.
+std::string reader_endpoint_host(const std::string& writer_host);
+
 Result<EndpointNaming> load_endpoint_naming(store::Store& store);
 
 // AWS's identifier rules (DB clusters, instances, parameter groups): 1 to max_length letters,

@@ -1,12 +1,13 @@
 // Errors, input reading, ARNs and output shapes of the RDS handlers (see rds_shapes.h).
 #include "server/rds_shapes.h"
-#include "server/rds_tags.h"
 
 #include <algorithm>
 #include <cctype>
 
+#include "server/cluster_requests.h"
 #include "server/membership.h"
 #include "server/rds_network.h"
+#include "server/rds_tags.h"
 
 namespace borealis::server::rds {
 namespace {
@@ -22,15 +23,6 @@ nlohmann::json security_groups(const std::vector<std::string>& ids) {
   return out;
 }
 
-std::string reader_endpoint(const std::string& endpoint_host) {
-  // <id>.cluster-<suffix>.<region>.<domain> → <id>.cluster-ro-<suffix>...
-  const std::string marker = ".cluster-";
-  auto at = endpoint_host.find(marker);
-  if (at == std::string::npos) return "";
-  std::string out = endpoint_host;
-  out.insert(at + marker.size(), "ro-");
-  return out;
-}
 
 // The cluster's status as AWS would show it: a pending master-password reset shows on the cluster.
 std::string shown_cluster_status(const store::ClusterRecord& c, const std::vector<store::InstanceRecord>& instances) {
@@ -215,7 +207,7 @@ Result<nlohmann::json> render_cluster(api::CallContext& context, const store::Cl
       {"EngineVersion", c.engine_version},
       {"EngineMode", "provisioned"},
       {"Endpoint", c.endpoint_host},
-      {"ReaderEndpoint", reader_endpoint(c.endpoint_host)},
+      {"ReaderEndpoint", reader_endpoint_host(c.endpoint_host)},
       {"Port", c.port},
       {"MasterUsername", c.master_username},
       {"IAMDatabaseAuthenticationEnabled", c.iam_auth_enabled},

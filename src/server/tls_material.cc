@@ -23,12 +23,14 @@ Status ensure_ca(const DataDir& dir) {
 }
 
 Status ensure_endpoint_certificate(const DataDir& dir, const supervise::ServiceUser& user, const std::string& name,
-                                   const std::string& host, const std::string& address) {
+                                   const std::vector<std::string>& hosts, const std::string& address) {
   const std::string cert_path = dir.endpoint_cert(name);
   const std::string key_path = dir.endpoint_key(name);
   const std::string stamp_path = cert_path + ".names";
   // What the certificate file holds; a file written to an older recipe (leaf + CA) is issued again.
-  const std::string names = host + " " + address + " leaf-only";
+  std::string names;
+  for (const auto& h : hosts) names += h + " ";
+  names += address + " leaf-only";
   if (fs::exists(cert_path) && fs::exists(key_path)) {
     auto stamp = fs::read_file(stamp_path);
     if (stamp.ok() && *stamp == names) return ok_status();
@@ -38,7 +40,7 @@ Status ensure_endpoint_certificate(const DataDir& dir, const supervise::ServiceU
   auto ca_key = fs::read_file(dir.ca_key());
   if (!ca_key.ok()) return std::move(ca_key).error();
   crypto::PemPair ca{std::move(ca_cert).value(), Secret(std::move(ca_key).value())};
-  auto leaf = crypto::issue_server_certificate(ca, {host}, {address}, kEndpointValidDays);
+  auto leaf = crypto::issue_server_certificate(ca, hosts, {address}, kEndpointValidDays);
   if (!leaf.ok()) return std::move(leaf).error();
   // The leaf alone: it is signed by the CA itself, and a client that verifies has the CA as its trust
   // anchor (sslrootcert), which RFC 8446 4.4.2 lets a server leave out of the chain. Sending it too made
@@ -52,7 +54,7 @@ Status ensure_endpoint_certificate(const DataDir& dir, const supervise::ServiceU
       if (auto s = fs::chown_path(p, user.uid, user.gid); !s) return s;
     }
   }
-  log::info("server", "issued TLS certificate for endpoint {} ({})", name, host);
+  log::info("server", "issued TLS certificate for endpoint {} ({})", name, hosts.empty() ? address : hosts.front());
   return ok_status();
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "server/data_dir.h"
@@ -12,9 +13,10 @@ namespace borealis::server {
 
 // Creates the CA if missing.
 Status ensure_ca(const DataDir& dir);
-// Issues (or keeps, if present and naming the same host) the certificate of endpoint `name`.
+// Issues (or keeps, if present and naming the same hosts and address) the certificate of endpoint
+// `name`, for every host name in `hosts` and the address.
 Status ensure_endpoint_certificate(const DataDir& dir, const supervise::ServiceUser& user, const std::string& name,
-                                   const std::string& host, const std::string& address);
+                                   const std::vector<std::string>& hosts, const std::string& address);
 Status remove_endpoint_certificate(const DataDir& dir, const std::string& name);
 
 }  // namespace borealis::server

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "common/fs.h"
+#include "crypto/test_files.h"
 
 namespace borealis::server {
 namespace {
@@ -39,7 +40,7 @@ class TlsMaterialTest : public ::testing::Test {
 };
 
 TEST_F(TlsMaterialTest, EndpointCertificateIsTheLeafAloneAndPrivate) {
-  ASSERT_TRUE(ensure_endpoint_certificate(dir_, user_, "db1", "db1.example", "127.0.10.1").ok());
+  ASSERT_TRUE(ensure_endpoint_certificate(dir_, user_, "db1", {"db1.example"}, "127.0.10.1").ok());
   auto pem = fs::read_file(dir_.endpoint_cert("db1"));
   ASSERT_TRUE(pem.ok());
   EXPECT_EQ(certificates_in(*pem), 1u);
@@ -54,16 +55,29 @@ TEST_F(TlsMaterialTest, EndpointCertificateIsTheLeafAloneAndPrivate) {
 }
 
 TEST_F(TlsMaterialTest, KeptForTheSameNamesIssuedAgainForAnOldRecipe) {
-  ASSERT_TRUE(ensure_endpoint_certificate(dir_, user_, "db1", "db1.example", "127.0.10.1").ok());
+  ASSERT_TRUE(ensure_endpoint_certificate(dir_, user_, "db1", {"db1.example"}, "127.0.10.1").ok());
   auto first = fs::read_file(dir_.endpoint_cert("db1"));
-  ASSERT_TRUE(ensure_endpoint_certificate(dir_, user_, "db1", "db1.example", "127.0.10.1").ok());
+  ASSERT_TRUE(ensure_endpoint_certificate(dir_, user_, "db1", {"db1.example"}, "127.0.10.1").ok());
   EXPECT_EQ(*fs::read_file(dir_.endpoint_cert("db1")), *first);
   // A file from before (leaf + CA, stamped with the names only) is replaced by the leaf alone.
   auto ca = fs::read_file(dir_.ca_cert());
   ASSERT_TRUE(fs::write_file_atomic(dir_.endpoint_cert("db1"), *first + *ca, 0600).ok());
   ASSERT_TRUE(fs::write_file_atomic(dir_.endpoint_cert("db1") + ".names", "db1.example 127.0.10.1", 0600).ok());
-  ASSERT_TRUE(ensure_endpoint_certificate(dir_, user_, "db1", "db1.example", "127.0.10.1").ok());
+  ASSERT_TRUE(ensure_endpoint_certificate(dir_, user_, "db1", {"db1.example"}, "127.0.10.1").ok());
   EXPECT_EQ(certificates_in(*fs::read_file(dir_.endpoint_cert("db1"))), 1u);
+}
+
+TEST_F(TlsMaterialTest, TheCertificateNamesEveryHostAndIsIssuedAgainWhenTheyChange) {
+  ASSERT_TRUE(ensure_endpoint_certificate(dir_, user_, "db1", {"db1.example"}, "127.0.10.1").ok());
+  auto first = fs::read_file(dir_.endpoint_cert("db1"));
+  ASSERT_TRUE(ensure_endpoint_certificate(dir_, user_, "db1", {"db1.example", "db1-ro.example"}, "127.0.10.1").ok());
+  auto second = fs::read_file(dir_.endpoint_cert("db1"));
+  EXPECT_NE(*second, *first);
+  const std::string text =
+      crypto::testing::run("openssl x509 -noout -ext subjectAltName -in " + dir_.endpoint_cert("db1")).output;
+  EXPECT_NE(text.find("DNS:db1.example"), std::string::npos) << text;
+  EXPECT_NE(text.find("DNS:db1-ro.example"), std::string::npos) << text;
+  EXPECT_NE(text.find("IP Address:127.0.10.1"), std::string::npos) << text;
 }
 
 }  // namespace
