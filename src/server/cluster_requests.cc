@@ -29,6 +29,13 @@ std::string reader_endpoint_host(const std::string& writer_host) {
   return out;
 }
 
+std::string instance_endpoint_host(const std::string& writer_host, const std::string& instance_id) {
+  const std::string marker = ".cluster-";
+  const auto at = writer_host.find(marker);
+  if (at == std::string::npos) return "";
+  return instance_id + "." + writer_host.substr(at + marker.size());
+}
+
 Result<EndpointNaming> load_endpoint_naming(store::Store& store) {
   EndpointNaming n;
   auto region = store.get_setting("region");

@@ -40,6 +40,10 @@ struct EndpointNaming {
 // ("" for a name of another shape). Without replicas it reaches the writer, as on Aurora: same address,
 // and the endpoint certificate names both.
 std::string reader_endpoint_host(const std::string& writer_host);
+// An instance's own endpoint, <instance>.<suffix>.<region>.<domain> (RDS's shape), from its cluster's
+// writer endpoint ("" for a name of another shape). The only instance is the writer, so it shares the
+// cluster's address, and the endpoint certificate names it too.
+std::string instance_endpoint_host(const std::string& writer_host, const std::string& instance_id);
 
 Result<EndpointNaming> load_endpoint_naming(store::Store& store);
 

@@ -36,7 +36,9 @@ TEST_F(RdsInstances, TheFirstInstanceIsTheWriter) {
   EXPECT_EQ(i.at("DBClusterIdentifier"), "db1");
   EXPECT_EQ(i.at("DBInstanceArn"), "arn:aws:rds:us-east-1:123456789012:db:db1-writer");
   EXPECT_EQ(i.at("DbiResourceId").get<std::string>().rfind("db-", 0), 0u);
-  EXPECT_EQ(i.at("Endpoint").at("Address"), store_->get_cluster("db1")->endpoint_host);
+  // Its own name: the cluster endpoint with the instance id in place of "<id>.cluster-".
+  const std::string cluster_host = store_->get_cluster("db1")->endpoint_host;
+  EXPECT_EQ(i.at("Endpoint").at("Address"), "db1-writer." + cluster_host.substr(cluster_host.find(".cluster-") + 9));
   EXPECT_EQ(i.at("Endpoint").at("Port"), 5432);
   EXPECT_EQ(i.at("PubliclyAccessible"), false);
   EXPECT_EQ(i.at("AvailabilityZone"), "us-east-1a");

@@ -262,8 +262,8 @@ Result<nlohmann::json> render_instance(api::CallContext& context, const store::C
       {"EngineVersion", c.engine_version},
       {"DBInstanceStatus", i.status},
       {"MasterUsername", c.master_username},
-      // The writer serves the cluster endpoint; borealis has no separate per-instance endpoint yet.
-      {"Endpoint", {{"Address", c.endpoint_host}, {"Port", c.port}}},
+      // Its own name; the only instance is the writer, so it shares the cluster endpoint's address.
+      {"Endpoint", {{"Address", instance_endpoint_host(c.endpoint_host, i.id)}, {"Port", c.port}}},
       {"InstanceCreateTime", i.created_at},
       {"AvailabilityZone", f->availability_zone.empty() ? availability_zones(region).front() : f->availability_zone},
       {"DBClusterIdentifier", c.id},

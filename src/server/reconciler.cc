@@ -46,11 +46,14 @@ Status check_guard_library(const supervise::ServiceUser& user) {
   }
   return ok_status();
 }
-// The names a cluster's endpoint certificate carries: the writer endpoint and the reader endpoint,
-// which reaches the writer while there are no replicas (as on Aurora).
-std::vector<std::string> endpoint_hosts(const store::ClusterRecord& c) {
+// The names a cluster's endpoint certificate carries: the writer endpoint, the reader endpoint (which
+// reaches the writer while there are no replicas, as on Aurora) and each instance's own endpoint.
+std::vector<std::string> endpoint_hosts(const store::ClusterRecord& c, const std::vector<store::InstanceRecord>& instances) {
   std::vector<std::string> hosts{c.endpoint_host};
   if (auto reader = reader_endpoint_host(c.endpoint_host); !reader.empty()) hosts.push_back(std::move(reader));
+  for (const auto& i : instances) {
+    if (auto own = instance_endpoint_host(c.endpoint_host, i.id); !own.empty()) hosts.push_back(std::move(own));
+  }
   return hosts;
 }
 
@@ -165,7 +168,7 @@ Status Reconciler::reconcile_cluster(store::ClusterRecord& c) {
   }
   // A cluster without instances (made through the API, before CreateDBInstance) is available, as on
   // Aurora, and serves no endpoint (write_gateway_config needs a running writer).
-  if (auto s = ensure_endpoint_certificate(dir_, user_, c.id, endpoint_hosts(c), c.endpoint_address); !s) return s;
+  if (auto s = ensure_endpoint_certificate(dir_, user_, c.id, endpoint_hosts(c, *instances), c.endpoint_address); !s) return s;
   if (c.status != "available") {
     if (auto s = store_.update_cluster_status(c.id, "available"); !s) return s;
     log::info("server", "cluster {} is available at {} ({}:{})", c.id, c.endpoint_host, c.endpoint_address, c.port);
