@@ -186,6 +186,25 @@ class RdsApi(unittest.TestCase):
         self.assertIn("DBParameterGroupNotFound",
                       self.error("list-tags-for-resource", "--resource-name", group["DBClusterParameterGroupArn"]))
 
+    def test_6b_paging_through_the_cli(self):
+        names = [f"apirds-page-{i:02d}" for i in range(23)]
+        for name in names:
+            self.aws("create-db-cluster-parameter-group", "--db-cluster-parameter-group-name", name,
+                     "--db-parameter-group-family", "aurora-postgresql15", "--description", "paging")
+        # --page-size 20: the CLI asks for MaxRecords=20 and follows the Markers; every group comes back once.
+        listed = [g["DBClusterParameterGroupName"] for g in
+                  self.aws("describe-db-cluster-parameter-groups", "--page-size", "20")["DBClusterParameterGroups"]]
+        self.assertEqual(len(listed), len(set(listed)), listed)
+        self.assertTrue(set(names) <= set(listed), listed)
+        # --max-items 5 stops early and hands back a token that resumes where it stopped.
+        first = self.aws("describe-db-cluster-parameter-groups", "--page-size", "20", "--max-items", "5")
+        self.assertEqual(len(first["DBClusterParameterGroups"]), 5)
+        rest = self.aws("describe-db-cluster-parameter-groups", "--page-size", "20", "--starting-token", first["NextToken"])
+        resumed = [g["DBClusterParameterGroupName"] for g in first["DBClusterParameterGroups"] + rest["DBClusterParameterGroups"]]
+        self.assertEqual(resumed, listed)
+        for name in names:
+            self.aws("delete-db-cluster-parameter-group", "--db-cluster-parameter-group-name", name)
+
     def test_7_delete_instance_then_cluster(self):
         out = self.aws("delete-db-instance", "--db-instance-identifier", WRITER)["DBInstance"]
         self.assertEqual(out["DBInstanceStatus"], "deleting")

@@ -25,7 +25,7 @@ struct CreateClusterRequest {
   // to CreateDBInstance, and a cluster without instances is available but serves no endpoint.
   bool with_writer_instance = true;
   // The region it lives in: the API's request region; empty (the CLI) = the data dir's region.
-  std::string region;
+  std::string region = "";
 };
 
 // Names and settings shared by every cluster of this control plane.

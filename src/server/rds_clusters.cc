@@ -21,9 +21,6 @@ constexpr std::size_t kMaxSecurityGroups = 5;
 // AWS's port range for Aurora PostgreSQL.
 constexpr long long kMinPort = 1150;
 constexpr long long kMaxPort = 65535;
-// DescribeDBClusters' MaxRecords range.
-constexpr long long kMinRecords = 20;
-constexpr long long kMaxRecords = 100;
 
 bool valid_security_group_id(const std::string& id) {
   if (id.rfind("sg-", 0) != 0) return false;
@@ -224,11 +221,8 @@ api::Reply create_db_cluster(api::CallContext& context, const nlohmann::json& in
 api::Reply describe_db_clusters(api::CallContext& context, const nlohmann::json& input) {
   Input in(input);
   auto id = in.string("DBClusterIdentifier");
-  auto max_records = in.integer("MaxRecords");
   auto filters = in.filters();
   if (in.error()) return *in.error();
-  if (max_records && (*max_records < kMinRecords || *max_records > kMaxRecords))
-    return fail(kInvalidParameterValue, "MaxRecords must be from 20 to 100");
   std::vector<store::ClusterRecord> clusters;
   if (id) {
     // AWS accepts the identifier or the ARN here.
@@ -261,7 +255,7 @@ api::Reply describe_db_clusters(api::CallContext& context, const nlohmann::json&
     if (!shape.ok()) return fail(shape.error());
     out.push_back(std::move(*shape));
   }
-  return api::Reply::ok({{"DBClusters", out}});
+  return paged(input, api::Reply::ok({{"DBClusters", out}}), "DBClusters", "DBClusterIdentifier");
 }
 
 api::Reply modify_db_cluster(api::CallContext& context, const nlohmann::json& input) {

@@ -1,6 +1,8 @@
 // DB subnet groups and DB cluster parameter groups through a CallContext on a real store.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "server/rds_handlers.h"
 #include "server/rds_network.h"
 #include "server/rds_test_support.h"
@@ -144,6 +146,41 @@ TEST_F(RdsGroups, ParameterGroupsApplyKrbCaseinsUsersToTheirClusters) {
   EXPECT_FALSE(call(rds::delete_db_cluster_parameter_group, {{"DBClusterParameterGroupName", "kerb"}}).error);
   EXPECT_EQ(code(call(rds::delete_db_cluster_parameter_group, {{"DBClusterParameterGroupName", "kerb"}})),
             "DBParameterGroupNotFound");
+}
+
+TEST_F(RdsGroups, DescribeCallsPageByMaxRecordsAndMarker) {
+  for (int i = 0; i < 25; ++i) {
+    char name[16];
+    std::snprintf(name, sizeof name, "pg%02d", i);
+    ASSERT_FALSE(call(rds::create_db_cluster_parameter_group, {{"DBClusterParameterGroupName", name},
+                                                                {"DBParameterGroupFamily", "aurora-postgresql15"},
+                                                                {"Description", "d"}})
+                     .error);
+  }
+  // 26 groups with the implicit default; pages of 20 in name order, the Marker naming the next one.
+  auto first = call(rds::describe_db_cluster_parameter_groups, {{"MaxRecords", 20}});
+  ASSERT_FALSE(first.error) << first.error->message;
+  const json& groups = first.output.at("DBClusterParameterGroups");
+  ASSERT_EQ(groups.size(), 20u);
+  EXPECT_EQ(groups[0].at("DBClusterParameterGroupName"), "default.aurora-postgresql15");
+  EXPECT_EQ(groups[1].at("DBClusterParameterGroupName"), "pg00");
+  ASSERT_TRUE(first.output.contains("Marker"));
+  EXPECT_EQ(first.output.at("Marker"), "pg19");
+  // A group deleted between the pages neither shifts nor repeats the others.
+  ASSERT_FALSE(call(rds::delete_db_cluster_parameter_group, {{"DBClusterParameterGroupName", "pg19"}}).error);
+  auto second = call(rds::describe_db_cluster_parameter_groups, {{"MaxRecords", 20}, {"Marker", first.output.at("Marker")}});
+  ASSERT_FALSE(second.error) << second.error->message;
+  ASSERT_EQ(second.output.at("DBClusterParameterGroups").size(), 5u);
+  EXPECT_EQ(second.output["DBClusterParameterGroups"][0].at("DBClusterParameterGroupName"), "pg20");
+  EXPECT_FALSE(second.output.contains("Marker"));
+  // Without MaxRecords: up to 100 at once.
+  EXPECT_EQ(call(rds::describe_db_cluster_parameter_groups, json::object()).output.at("DBClusterParameterGroups").size(), 25u);
+  EXPECT_EQ(code(call(rds::describe_db_cluster_parameter_groups, {{"MaxRecords", 19}})), "InvalidParameterValue");
+  EXPECT_EQ(code(call(rds::describe_db_clusters, {{"MaxRecords", 101}})), "InvalidParameterValue");
+  // Parameters page the same way.
+  auto params = call(rds::describe_db_cluster_parameters, {{"DBClusterParameterGroupName", "pg00"}, {"MaxRecords", 20}});
+  ASSERT_FALSE(params.error) << params.error->message;
+  EXPECT_LE(params.output.at("Parameters").size(), 20u);
 }
 
 }  // namespace

@@ -18,8 +18,6 @@ namespace {
 constexpr std::size_t kMaxInstanceId = 63;
 constexpr long long kMinPromotionTier = 0;
 constexpr long long kMaxPromotionTier = 15;
-constexpr long long kMinRecords = 20;
-constexpr long long kMaxRecords = 100;
 
 std::optional<api::Reply> check_instance_id(const std::string& id) {
   if (auto s = validate_rds_identifier("DB instance identifier", id, kMaxInstanceId); !s)
@@ -152,11 +150,8 @@ api::Reply create_db_instance(api::CallContext& context, const nlohmann::json& i
 api::Reply describe_db_instances(api::CallContext& context, const nlohmann::json& input) {
   Input in(input);
   auto id = instance_id_of(in);
-  auto max_records = in.integer("MaxRecords");
   auto filters = in.filters();
   if (in.error()) return *in.error();
-  if (max_records && (*max_records < kMinRecords || *max_records > kMaxRecords))
-    return fail(kInvalidParameterValue, "MaxRecords must be from 20 to 100");
   std::vector<Found> found;
   if (id) {
     std::string wanted = *id;
@@ -188,7 +183,7 @@ api::Reply describe_db_instances(api::CallContext& context, const nlohmann::json
     if (!shape.ok()) return fail(shape.error());
     out.push_back(std::move(*shape));
   }
-  return api::Reply::ok({{"DBInstances", out}});
+  return paged(input, api::Reply::ok({{"DBInstances", out}}), "DBInstances", "DBInstanceIdentifier");
 }
 
 api::Reply modify_db_instance(api::CallContext& context, const nlohmann::json& input) {

@@ -108,11 +108,12 @@ api::Reply describe_db_cluster_parameter_groups(api::CallContext& context, const
   auto name = name_of(in);
   if (auto refused = in.refuse_filters()) return *refused;
   store::RdsTables rds(context.store);
-  return describe_named(
+  return paged(input, describe_named(
       name, "DBClusterParameterGroups", [&](const std::string& n) { return rds.get_parameter_group(n); },
       [&] { return rds.list_parameter_groups(); },
       [&](const store::ClusterParameterGroupRecord& g) { return render_parameter_group(context, g); },
-      kDBParameterGroupNotFound, "DBClusterParameterGroup not found: " + name.value_or(""));
+      kDBParameterGroupNotFound, "DBClusterParameterGroup not found: " + name.value_or("")),
+      "DBClusterParameterGroups", "DBClusterParameterGroupName");
 }
 
 api::Reply delete_db_cluster_parameter_group(api::CallContext& context, const nlohmann::json& input) {
@@ -218,7 +219,7 @@ api::Reply describe_db_cluster_parameters(api::CallContext& context, const nlohm
                    {"ApplyMethod", "immediate"},
                    {"SupportedEngineModes", nlohmann::json::array({"provisioned"})}});
   }
-  return api::Reply::ok({{"Parameters", out}});
+  return paged(input, api::Reply::ok({{"Parameters", out}}), "Parameters", "ParameterName");
 }
 
 }  // namespace borealis::server::rds

@@ -159,6 +159,37 @@ std::string region_of(const api::CallContext& context) {
   return context.region.empty() ? context.settings.default_region : context.region;
 }
 
+api::Reply paged(const nlohmann::json& input, api::Reply reply, const char* member, const char* key) {
+  constexpr long long kMinRecords = 20, kMaxRecords = 100;
+  if (reply.error) return reply;
+  Input in(input);
+  auto max_records = in.integer("MaxRecords");
+  auto marker = in.string("Marker");
+  if (in.error()) return *in.error();
+  if (max_records && (*max_records < kMinRecords || *max_records > kMaxRecords))
+    return fail(kInvalidParameterValue, "MaxRecords must be from 20 to 100");
+  nlohmann::json& items = reply.output[member];
+  if (!items.is_array()) return reply;
+  auto key_of = [key](const nlohmann::json& item) {
+    auto it = item.find(key);
+    return it != item.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  std::stable_sort(items.begin(), items.end(),
+                   [&](const nlohmann::json& a, const nlohmann::json& b) { return key_of(a) < key_of(b); });
+  const auto limit = static_cast<std::size_t>(max_records.value_or(kMaxRecords));
+  nlohmann::json page = nlohmann::json::array();
+  for (auto& item : items) {
+    if (marker && key_of(item) < *marker) continue;
+    if (page.size() == limit) {
+      reply.output["Marker"] = key_of(item);
+      break;
+    }
+    page.push_back(std::move(item));
+  }
+  items = std::move(page);
+  return reply;
+}
+
 bool in_request_region(const api::CallContext& context, const store::ClusterRecord& cluster) {
   return cluster.region.empty() || cluster.region == region_of(context);
 }

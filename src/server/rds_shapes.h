@@ -98,6 +98,13 @@ api::Reply describe_named(const std::optional<std::string>& name, const char* me
   return api::Reply::ok({{member, out}});
 }
 
+// AWS's paging of a Describe… reply: MaxRecords (20-100, default 100) and Marker from `input`. The
+// items of the list `member` are put in the order of their `key` member; the page starts at the first
+// item whose key is not below the Marker and holds at most MaxRecords; the reply's Marker is the key
+// of the next page's first item (absent on the last page). Keys as markers keep a listing that
+// changes between pages from skipping or repeating the items that stay. An error reply passes through.
+api::Reply paged(const nlohmann::json& input, api::Reply reply, const char* member, const char* key);
+
 std::string lower(std::string text);
 std::string region_of(const api::CallContext& context);
 // Whether the cluster lives in the request's region: RDS is regional, so the API shows, changes and
