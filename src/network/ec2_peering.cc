@@ -26,19 +26,11 @@ std::string iso8601(std::chrono::system_clock::time_point t) {
 
 bool live(const store::VpcPeeringRecord& p) { return p.status == "pending-acceptance" || p.status == "active"; }
 
-api::ApiError peering_not_found(const std::string& id) {
-  return ec2_error("InvalidVpcPeeringConnectionID.NotFound", "The vpcPeeringConnection ID '" + id + "' does not exist");
-}
-
 // The peering named by the input, if visible from the request's region (either side is there).
-Outcome<store::VpcPeeringRecord> find_peering(api::CallContext& context, const json& input) {
+Outcome<store::VpcPeeringRecord> named_peering(api::CallContext& context, const json& input) {
   const std::string id = text(input, "VpcPeeringConnectionId");
   if (id.empty()) return ec2_error("MissingParameter", "The request must contain the parameter vpcPeeringConnectionId");
-  auto peering = store::NetworkTables(context.store).get_peering(id);
-  if (!peering) return store_error(peering.error(), peering_not_found(id).code, peering_not_found(id).message);
-  if (peering->requester_region != context.region && peering->accepter_region != context.region)
-    return peering_not_found(id);
-  return std::move(peering).value();
+  return find_peering(context.store, context.region, id);
 }
 
 api::ApiError bad_transition(const store::VpcPeeringRecord& p, const std::string& to) {
@@ -97,7 +89,7 @@ api::Reply create_vpc_peering_connection(api::CallContext& context, const json& 
 
 api::Reply accept_vpc_peering_connection(api::CallContext& context, const json& input) {
   if (auto r = dry_run(input)) return *r;
-  auto peering = find_peering(context, input);
+  auto peering = named_peering(context, input);
   if (!peering) return fail(peering.error());
   if (peering->status != "pending-acceptance") return fail(bad_transition(*peering, "active"));
   if (peering->accepter_region != context.region)
@@ -164,7 +156,7 @@ api::Reply describe_vpc_peering_connections(api::CallContext& context, const jso
 
 api::Reply delete_vpc_peering_connection(api::CallContext& context, const json& input) {
   if (auto r = dry_run(input)) return *r;
-  auto peering = find_peering(context, input);
+  auto peering = named_peering(context, input);
   if (!peering) return fail(peering.error());
   if (!live(*peering)) return fail(bad_transition(*peering, "deleted"));
   if (auto s = store::NetworkTables(context.store)

@@ -45,11 +45,8 @@ std::optional<api::ApiError> check_exists(api::CallContext& context, const std::
     return group ? std::nullopt : std::optional(group.error());
   }
   if (type == "vpc-peering-connection") {
-    auto peering = store::NetworkTables(context.store).get_peering(id);
-    if (peering && (peering->requester_region == context.region || peering->accepter_region == context.region))
-      return std::nullopt;
-    if (!peering && peering.error().code != Errc::not_found) return internal_error(peering.error());
-    return ec2_error("InvalidVpcPeeringConnectionID.NotFound", "The vpcPeeringConnection ID '" + id + "' does not exist");
+    auto peering = find_peering(context.store, context.region, id);
+    return peering ? std::nullopt : std::optional(peering.error());
   }
   return invalid_id(id);
 }

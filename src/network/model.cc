@@ -109,6 +109,10 @@ api::ApiError group_not_found(const std::string& id) {
   return ec2_error("InvalidGroup.NotFound", "The security group '" + id + "' does not exist");
 }
 
+api::ApiError peering_not_found(const std::string& id) {
+  return ec2_error("InvalidVpcPeeringConnectionID.NotFound", "The vpcPeeringConnection ID '" + id + "' does not exist");
+}
+
 std::string join_list(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
@@ -148,6 +152,14 @@ Outcome<store::SecurityGroupRecord> find_group(store::Store& store, const std::s
   auto vpc = find_vpc(store, region, group->vpc_id);
   if (!vpc) return group_not_found(group_id);
   return std::move(group).value();
+}
+
+Outcome<store::VpcPeeringRecord> find_peering(store::Store& store, const std::string& region,
+                                              const std::string& peering_id) {
+  auto peering = store::NetworkTables(store).get_peering(peering_id);
+  if (!peering) return store_error(peering.error(), peering_not_found(peering_id).code, peering_not_found(peering_id).message);
+  if (peering->requester_region != region && peering->accepter_region != region) return peering_not_found(peering_id);
+  return std::move(peering).value();
 }
 
 Result<std::vector<store::VpcPeeringRecord>> peerings_between(store::Store& store, const std::string& a,

@@ -33,6 +33,7 @@ std::vector<std::string> availability_zones(const std::string& region);
 api::ApiError vpc_not_found(const std::string& id);
 api::ApiError subnet_not_found(const std::string& id);
 api::ApiError group_not_found(const std::string& id);
+api::ApiError peering_not_found(const std::string& id);
 std::string join_list(const std::vector<std::string>& items);  // "a, b, c"
 
 // Lookups scoped to a region: a resource of another region counts as absent, as in EC2.
@@ -40,6 +41,9 @@ Outcome<store::VpcRecord> find_vpc(store::Store& store, const std::string& regio
 Outcome<store::SubnetRecord> find_subnet(store::Store& store, const std::string& region, const std::string& subnet_id);
 Outcome<store::SecurityGroupRecord> find_group(store::Store& store, const std::string& region,
                                                const std::string& group_id);
+// A peering is visible from either side's region.
+Outcome<store::VpcPeeringRecord> find_peering(store::Store& store, const std::string& region,
+                                              const std::string& peering_id);
 
 // Peerings with `a` on one side and `b` on the other (either direction), whatever their status.
 Result<std::vector<store::VpcPeeringRecord>> peerings_between(store::Store& store, const std::string& a,
