@@ -20,20 +20,25 @@ std::string EndpointNaming::cluster_host(const std::string& cluster_id) const {
   return cluster_id + ".cluster-" + suffix + "." + region + "." + domain;
 }
 
+namespace {
+// Where <suffix>.<region>.<domain> starts in a writer endpoint <id>.cluster-<suffix>…, or npos.
+std::size_t after_cluster_marker(const std::string& writer_host) {
+  constexpr std::string_view kMarker = ".cluster-";
+  const auto at = writer_host.find(kMarker);
+  return at == std::string::npos ? at : at + kMarker.size();
+}
+}  // namespace
+
 std::string reader_endpoint_host(const std::string& writer_host) {
-  const std::string marker = ".cluster-";
-  const auto at = writer_host.find(marker);
-  if (at == std::string::npos) return "";
-  std::string out = writer_host;
-  out.insert(at + marker.size(), "ro-");
-  return out;
+  const auto tail = after_cluster_marker(writer_host);
+  if (tail == std::string::npos) return "";
+  return writer_host.substr(0, tail) + "ro-" + writer_host.substr(tail);
 }
 
 std::string instance_endpoint_host(const std::string& writer_host, const std::string& instance_id) {
-  const std::string marker = ".cluster-";
-  const auto at = writer_host.find(marker);
-  if (at == std::string::npos) return "";
-  return instance_id + "." + writer_host.substr(at + marker.size());
+  const auto tail = after_cluster_marker(writer_host);
+  if (tail == std::string::npos) return "";
+  return instance_id + "." + writer_host.substr(tail);
 }
 
 Result<EndpointNaming> load_endpoint_naming(store::Store& store) {

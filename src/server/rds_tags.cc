@@ -1,11 +1,11 @@
 // RDS tags: AddTagsToResource, ListTagsForResource, RemoveTagsFromResource on the resources borealis
 // keeps (clusters, instances, subnet groups, cluster parameter groups, named by their ARNs), the
 // Tags member of their Create… calls and the TagList of DBCluster/DBInstance. Tags used to be
-// accepted by the Create… calls and dropped, so a client reading them back saw its own tags vanish. Limits are AWS's: 50 tags per resource, keys 1-128 characters without the
-// reserved aws:/rds: prefixes, values up to 256, both from letters, digits, white space and _.:/=+-@.
+// accepted by the Create… calls and dropped, so a client reading them back saw its own tags vanish.
+// AWS's limits (api/tags.h): 50 per resource, keys 1-128 characters outside the reserved aws: and rds:
+// prefixes, values up to 256, both from letters, digits, white space and _.:/=+-@.
 #include "server/rds_tags.h"
 
-#include <algorithm>
 #include <set>
 
 #include "api/tags.h"
