@@ -223,6 +223,8 @@ api::Reply describe_db_clusters(api::CallContext& context, const nlohmann::json&
   auto id = in.string("DBClusterIdentifier");
   auto filters = in.filters();
   if (in.error()) return *in.error();
+  Page page;
+  if (auto r = read_page(input, page)) return *r;
   std::vector<store::ClusterRecord> clusters;
   if (id) {
     // AWS accepts the identifier or the ARN here.
@@ -255,7 +257,7 @@ api::Reply describe_db_clusters(api::CallContext& context, const nlohmann::json&
     if (!shape.ok()) return fail(shape.error());
     out.push_back(std::move(*shape));
   }
-  return paged(input, api::Reply::ok({{"DBClusters", out}}), "DBClusters", "DBClusterIdentifier");
+  return paged(api::Reply::ok({{"DBClusters", out}}), page, "DBClusters", "DBClusterIdentifier");
 }
 
 api::Reply modify_db_cluster(api::CallContext& context, const nlohmann::json& input) {

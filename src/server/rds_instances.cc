@@ -152,6 +152,8 @@ api::Reply describe_db_instances(api::CallContext& context, const nlohmann::json
   auto id = instance_id_of(in);
   auto filters = in.filters();
   if (in.error()) return *in.error();
+  Page page;
+  if (auto r = read_page(input, page)) return *r;
   std::vector<Found> found;
   if (id) {
     std::string wanted = *id;
@@ -183,7 +185,7 @@ api::Reply describe_db_instances(api::CallContext& context, const nlohmann::json
     if (!shape.ok()) return fail(shape.error());
     out.push_back(std::move(*shape));
   }
-  return paged(input, api::Reply::ok({{"DBInstances", out}}), "DBInstances", "DBInstanceIdentifier");
+  return paged(api::Reply::ok({{"DBInstances", out}}), page, "DBInstances", "DBInstanceIdentifier");
 }
 
 api::Reply modify_db_instance(api::CallContext& context, const nlohmann::json& input) {

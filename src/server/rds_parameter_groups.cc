@@ -107,13 +107,15 @@ api::Reply describe_db_cluster_parameter_groups(api::CallContext& context, const
   Input in(input);
   auto name = name_of(in);
   if (auto refused = in.refuse_filters()) return *refused;
+  Page page;
+  if (auto r = read_page(input, page)) return *r;
   store::RdsTables rds(context.store);
-  return paged(input, describe_named(
+  return paged(describe_named(
       name, "DBClusterParameterGroups", [&](const std::string& n) { return rds.get_parameter_group(n); },
       [&] { return rds.list_parameter_groups(); },
       [&](const store::ClusterParameterGroupRecord& g) { return render_parameter_group(context, g); },
       kDBParameterGroupNotFound, "DBClusterParameterGroup not found: " + name.value_or("")),
-      "DBClusterParameterGroups", "DBClusterParameterGroupName");
+      page, "DBClusterParameterGroups", "DBClusterParameterGroupName");
 }
 
 api::Reply delete_db_cluster_parameter_group(api::CallContext& context, const nlohmann::json& input) {
@@ -197,6 +199,8 @@ api::Reply describe_db_cluster_parameters(api::CallContext& context, const nlohm
   if (!name) return fail(kMissingParameter, "The request must contain the parameter DBClusterParameterGroupName");
   if (source && *source != "user" && *source != "engine-default" && *source != "system")
     return fail(kInvalidParameterValue, "Source must be user, engine-default or system");
+  Page page;
+  if (auto r = read_page(input, page)) return *r;
   store::RdsTables rds(context.store);
   if (auto g = rds.get_parameter_group(*name); !g.ok())
     return g.error().code == Errc::not_found ? group_not_found(*name) : fail(g.error());
@@ -219,7 +223,7 @@ api::Reply describe_db_cluster_parameters(api::CallContext& context, const nlohm
                    {"ApplyMethod", "immediate"},
                    {"SupportedEngineModes", nlohmann::json::array({"provisioned"})}});
   }
-  return paged(input, api::Reply::ok({{"Parameters", out}}), "Parameters", "ParameterName");
+  return paged(api::Reply::ok({{"Parameters", out}}), page, "Parameters", "ParameterName");
 }
 
 }  // namespace borealis::server::rds

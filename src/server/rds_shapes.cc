@@ -159,15 +159,21 @@ std::string region_of(const api::CallContext& context) {
   return context.region.empty() ? context.settings.default_region : context.region;
 }
 
-api::Reply paged(const nlohmann::json& input, api::Reply reply, const char* member, const char* key) {
+std::optional<api::Reply> read_page(const nlohmann::json& input, Page& out) {
   constexpr long long kMinRecords = 20, kMaxRecords = 100;
-  if (reply.error) return reply;
   Input in(input);
   auto max_records = in.integer("MaxRecords");
   auto marker = in.string("Marker");
-  if (in.error()) return *in.error();
+  if (in.error()) return in.error();
   if (max_records && (*max_records < kMinRecords || *max_records > kMaxRecords))
     return fail(kInvalidParameterValue, "MaxRecords must be from 20 to 100");
+  out.max_records = static_cast<std::size_t>(max_records.value_or(kMaxRecords));
+  out.marker = std::move(marker);
+  return std::nullopt;
+}
+
+api::Reply paged(api::Reply reply, const Page& page, const char* member, const char* key) {
+  if (reply.error) return reply;
   nlohmann::json& items = reply.output[member];
   if (!items.is_array()) return reply;
   auto key_of = [key](const nlohmann::json& item) {
@@ -176,17 +182,16 @@ api::Reply paged(const nlohmann::json& input, api::Reply reply, const char* memb
   };
   std::stable_sort(items.begin(), items.end(),
                    [&](const nlohmann::json& a, const nlohmann::json& b) { return key_of(a) < key_of(b); });
-  const auto limit = static_cast<std::size_t>(max_records.value_or(kMaxRecords));
-  nlohmann::json page = nlohmann::json::array();
+  nlohmann::json kept = nlohmann::json::array();
   for (auto& item : items) {
-    if (marker && key_of(item) < *marker) continue;
-    if (page.size() == limit) {
+    if (page.marker && key_of(item) < *page.marker) continue;
+    if (kept.size() == page.max_records) {
       reply.output["Marker"] = key_of(item);
       break;
     }
-    page.push_back(std::move(item));
+    kept.push_back(std::move(item));
   }
-  items = std::move(page);
+  items = std::move(kept);
   return reply;
 }
 

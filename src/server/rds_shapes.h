@@ -98,12 +98,18 @@ api::Reply describe_named(const std::optional<std::string>& name, const char* me
   return api::Reply::ok({{member, out}});
 }
 
-// AWS's paging of a Describe… reply: MaxRecords (20-100, default 100) and Marker from `input`. The
-// items of the list `member` are put in the order of their `key` member; the page starts at the first
-// item whose key is not below the Marker and holds at most MaxRecords; the reply's Marker is the key
-// of the next page's first item (absent on the last page). Keys as markers keep a listing that
-// changes between pages from skipping or repeating the items that stay. An error reply passes through.
-api::Reply paged(const nlohmann::json& input, api::Reply reply, const char* member, const char* key);
+// AWS's paging of Describe… calls: MaxRecords (20-100, default 100) and Marker.
+struct Page {
+  std::size_t max_records = 100;
+  std::optional<std::string> marker;
+};
+// Reads the page from `input`, before the call does its work; the refusal when it is malformed.
+std::optional<api::Reply> read_page(const nlohmann::json& input, Page& out);
+// The items of the list `member` are put in the order of their `key` member; the page starts at the
+// first item whose key is not below the Marker and holds at most MaxRecords; the reply's Marker is
+// the key of the next page's first item (absent on the last page). Keys as markers keep a listing
+// that changes between pages from skipping or repeating the items that stay. An error passes through.
+api::Reply paged(api::Reply reply, const Page& page, const char* member, const char* key);
 
 std::string lower(std::string text);
 std::string region_of(const api::CallContext& context);

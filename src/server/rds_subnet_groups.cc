@@ -115,12 +115,14 @@ api::Reply describe_db_subnet_groups(api::CallContext& context, const nlohmann::
   Input in(input);
   auto name = name_of(in);
   if (auto refused = in.refuse_filters()) return *refused;
+  Page page;
+  if (auto r = read_page(input, page)) return *r;
   store::RdsTables rds(context.store);
-  return paged(input, describe_named(
+  return paged(describe_named(
       name, "DBSubnetGroups", [&](const std::string& n) { return rds.get_subnet_group(n); },
       [&] { return rds.list_subnet_groups(); }, [&](const store::DbSubnetGroupRecord& g) { return render_subnet_group(context, g); },
       kDBSubnetGroupNotFound, "DB Subnet group '" + name.value_or("") + "' not found."),
-      "DBSubnetGroups", "DBSubnetGroupName");
+      page, "DBSubnetGroups", "DBSubnetGroupName");
 }
 
 api::Reply delete_db_subnet_group(api::CallContext& context, const nlohmann::json& input) {
